@@ -2,5 +2,5 @@ namespace RxFactorio.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args) => new RxFactorio.Framing.FramingOptions().MaxLineBytes > 0 ? 0 : 1;
 }

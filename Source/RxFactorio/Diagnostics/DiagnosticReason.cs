@@ -1,0 +1,38 @@
+namespace RxFactorio.Diagnostics;
+
+/// <summary>Why a line, or a part of it, was not accepted as it stood.</summary>
+public enum DiagnosticReason
+{
+    /// <summary>The line is longer than the configured maximum and was skipped up to its newline.</summary>
+    LineTooLong,
+
+    /// <summary>The line is not valid UTF-8.</summary>
+    InvalidUtf8,
+
+    /// <summary>The line is not valid JSON (truncated, garbage, <c>NaN</c> tokens, trailing data…).</summary>
+    InvalidJson,
+
+    /// <summary>The line is valid JSON but not a JSON object.</summary>
+    NotAnObject,
+
+    /// <summary>The JSON nests deeper than the parser allows.</summary>
+    NestingTooDeep,
+
+    /// <summary>A required field (<c>type</c>, <c>session_id</c>, <c>tick</c>, <c>cycle</c>, <c>event_name</c>) is absent.</summary>
+    MissingField,
+
+    /// <summary>A required field has the wrong JSON type or an out-of-range value.</summary>
+    WrongFieldType,
+
+    /// <summary>The <c>type</c> is not one this version knows; the line is skipped and counted.</summary>
+    UnknownEventType,
+
+    /// <summary>One metric value was not a finite number and was dropped; the rest of the event was kept.</summary>
+    BadMetricValue,
+
+    /// <summary>An optional field had the wrong shape and was ignored; the rest of the event was kept.</summary>
+    BadOptionalField,
+
+    /// <summary>A <c>stats</c> line whose cycle is not after the run's last step; W&amp;B would drop it, so it is not sent.</summary>
+    StaleCycle,
+}

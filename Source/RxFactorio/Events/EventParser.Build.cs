@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using System.Text;
+using RxFactorio.Diagnostics;
+using RxFactorio.Framing;
+
+namespace RxFactorio.Events;
+
+public sealed partial class EventParser
+{
+    private FactorioEvent? Build(ref LineFields fields, ReadOnlySpan<byte> json, in Line line)
+    {
+        switch (fields.Type)
+        {
+            case EventType.Missing:
+                return Reject(DiagnosticReason.MissingField, "field 'type' is missing", json, line);
+            case EventType.WrongType:
+                return Reject(DiagnosticReason.WrongFieldType, "field 'type' must be a string", json, line);
+            case EventType.Unknown:
+                return Reject(DiagnosticReason.UnknownEventType, $"unknown type '{Shorten(fields.UnknownTypeName)}'; line skipped", json, line);
+        }
+        if (Check(fields.SessionIdState, "session_id", "a string") is { } sessionProblem)
+        {
+            return Reject(sessionProblem.Reason, sessionProblem.Detail, json, line);
+        }
+        if (Check(fields.TickState, "tick", "a non-negative integer") is { } tickProblem)
+        {
+            return Reject(tickProblem.Reason, tickProblem.Detail, json, line);
+        }
+        FactorioEvent? built = fields.Type switch
+        {
+            EventType.SessionInit => new SessionInit
+            {
+                Source = line.Source, LineNumber = line.Number, SourceOffset = line.EndOffset,
+                SessionId = fields.SessionId!, Tick = fields.Tick, LevelName = fields.LevelName,
+            },
+            EventType.Stats => BuildStats(ref fields, json, line),
+            _ => BuildGameEvent(ref fields, json, line),
+        };
+        if (built is not null)
+        {
+            foreach (var (reason, detail) in _partsDropped)
+            {
+                _diagnostics?.OnNext(new IngestDiagnostic(reason, line.Source, line.Number, detail, Excerpt.Of(json)));
+            }
+        }
+        return built;
+    }
+
+    private StatsEvent? BuildStats(ref LineFields fields, ReadOnlySpan<byte> json, in Line line)
+    {
+        if (Check(fields.CycleState, "cycle", "a non-negative integer") is { } problem)
+        {
+            Reject(problem.Reason, problem.Detail, json, line);
+            return null;
+        }
+        return new StatsEvent
+        {
+            Source = line.Source, LineNumber = line.Number, SourceOffset = line.EndOffset,
+            SessionId = fields.SessionId!, Tick = fields.Tick, Cycle = fields.Cycle,
+            Production = ToImmutable(_production),
+            Consumption = ToImmutable(_consumption),
+            Metrics = ToImmutable(_metrics),
+            Surface = fields.Surface,
+            Player = fields.Player,
+            ScreenshotPath = fields.ScreenshotPath,
+        };
+    }
+
+    private GameEvent? BuildGameEvent(ref LineFields fields, ReadOnlySpan<byte> json, in Line line)
+    {
+        if (Check(fields.EventNameState, "event_name", "a string") is { } problem)
+        {
+            Reject(problem.Reason, problem.Detail, json, line);
+            return null;
+        }
+        // NOTE: a game event's extra fields are kept as written; stats-only checks do not apply to them.
+        _partsDropped.Clear();
+        var extra = ImmutableArray.CreateBuilder<EventField>(_extraFields.Count);
+        foreach (var field in _extraFields)
+        {
+            extra.Add(new EventField(field.Name, Encoding.UTF8.GetString(json[field.ValueStart..field.ValueEnd])));
+        }
+        return new GameEvent
+        {
+            Source = line.Source, LineNumber = line.Number, SourceOffset = line.EndOffset,
+            SessionId = fields.SessionId!, Tick = fields.Tick, EventName = fields.EventName!,
+            Fields = extra.MoveToImmutable(),
+        };
+    }
+
+    private static (DiagnosticReason Reason, string Detail)? Check(FieldState state, string field, string expected) => state switch
+    {
+        FieldState.Missing => (DiagnosticReason.MissingField, $"field '{field}' is missing"),
+        FieldState.WrongType => (DiagnosticReason.WrongFieldType, $"field '{field}' must be {expected}"),
+        _ => null,
+    };
+
+    private FactorioEvent? Reject(DiagnosticReason reason, string detail, ReadOnlySpan<byte> json, in Line line)
+    {
+        _diagnostics?.OnNext(new IngestDiagnostic(reason, line.Source, line.Number, detail, Excerpt.Of(json)));
+        return null;
+    }
+
+    private static ImmutableArray<Measurement> ToImmutable(List<Measurement> list) =>
+        list.Count == 0 ? [] : [.. list];
+
+    private static string Shorten(string? text) =>
+        text is null ? "" : text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+}
