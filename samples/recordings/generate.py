@@ -233,31 +233,35 @@ def original(rng):
     lines = [original_line({"type": "session_init", "session_id": sid, "tick": start, "level_name": "freeplay"})]
     factory = Factory(rng)
     x, y = 0.5, 0.5
-    for rel in range(1, 61):
+    for rel in range(60):
         tick = start + rel * TICKS_PER_CYCLE
-        # player activity between samples
-        for k in range(rng.randrange(0, 3)):
+        # the original mod writes each event in its handler: lines are in tick order
+        events = []
+        # player activity between samples (none before the session's first sample)
+        for k in range(rng.randrange(0, 3) if rel > 0 else 0):
             t = tick - 100 + 30 * k
             x += 1.0
-            lines.append(original_line({"type": "event", "event_name": "on_built_entity", "session_id": sid, "tick": t,
+            events.append(({"type": "event", "event_name": "on_built_entity", "session_id": sid, "tick": t,
                                         "player_index": 1,
                                         "entity": rng.choice(["transport-belt", "inserter", "stone-furnace", "small-electric-pole"]),
                                         "position": {"x": x, "y": y}, "surface": "nauvis"}))
-        if rel % 7 == 0:
-            lines.append(original_line({"type": "event", "event_name": "on_player_mined_entity", "session_id": sid,
+        if rel % 7 == 6:
+            events.append(({"type": "event", "event_name": "on_player_mined_entity", "session_id": sid,
                                         "tick": tick - 10, "player_index": 1, "entity": "rock-big",
                                         "position": {"x": x + 4.5, "y": y - 2.5}, "surface": "nauvis"}))
-        if rel % 5 == 0:
-            lines.append(original_line({"type": "event", "event_name": "on_player_crafted_item", "session_id": sid,
+        if rel % 5 == 4:
+            events.append(({"type": "event", "event_name": "on_player_crafted_item", "session_id": sid,
                                         "tick": tick - 5, "item": "iron-gear-wheel", "count": 5}))
         if rel == 3:
-            lines.append(original_line({"type": "event", "event_name": "on_research_started", "session_id": sid,
+            events.append(({"type": "event", "event_name": "on_research_started", "session_id": sid,
                                         "tick": tick - 50, "tech_name": "automation", "tech_level": 1}))
         if rel == 40:
-            lines.append(original_line({"type": "event", "event_name": "on_research_finished", "session_id": sid,
+            events.append(({"type": "event", "event_name": "on_research_finished", "session_id": sid,
                                         "tick": tick - 50, "tech_name": "automation", "tech_level": 1}))
-            lines.append(original_line({"type": "event", "event_name": "on_research_started", "session_id": sid,
+            events.append(({"type": "event", "event_name": "on_research_started", "session_id": sid,
                                         "tick": tick - 50, "tech_name": "logistics", "tech_level": 1}))
+        events.sort(key=lambda e: e["tick"])  # stable: same-tick events keep their order
+        lines.extend(original_line(e) for e in events)
         prod, cons = factory.maps(rel)
         # the get_flow_count averages are thirds and twelfths of tick counts
         prod = {k: round(v * 3) / 3 for k, v in prod.items()}

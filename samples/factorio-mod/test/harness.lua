@@ -229,7 +229,7 @@ local surfaces_by_name, surfaces_by_index = {}, {}
 local function make_surface(name, index, is_platform)
   local s = { name = name, index = index, valid = true, object_name = "LuaSurface" }
   s.platform = is_platform and { name = name, valid = true } or nil
-  s.get_total_pollution = function() return is_platform and 0 or 1234.5 + tick * 0.75 end
+  s.get_total_pollution = function() return is_platform and 0 or (1234.5 + tick * 0.75) / index end
   surfaces_by_name[name] = s
   surfaces_by_index[index] = s
   return s
