@@ -114,8 +114,7 @@ public sealed partial class EventParser
             else if (reader.ValueTextEquals("session_id"u8))
             {
                 reader.Read();
-                fields.SessionId = reader.TokenType == JsonTokenType.String ? InternValue(ref reader) : null;
-                fields.SessionIdState = fields.SessionId is null ? FieldState.WrongType : FieldState.Present;
+                fields.SessionIdState = ReadRequiredString(ref reader, out fields.SessionId);
             }
             else if (reader.ValueTextEquals("tick"u8))
             {
@@ -125,8 +124,7 @@ public sealed partial class EventParser
             else if (reader.ValueTextEquals("event_name"u8))
             {
                 reader.Read();
-                fields.EventName = reader.TokenType == JsonTokenType.String ? InternValue(ref reader) : null;
-                fields.EventNameState = fields.EventName is null ? FieldState.WrongType : FieldState.Present;
+                fields.EventNameState = ReadRequiredString(ref reader, out fields.EventName);
             }
             else
             {
@@ -205,6 +203,18 @@ public sealed partial class EventParser
             return FieldState.WrongType;
         }
         return reader.TryGetInt64(out value) && value >= 0 ? FieldState.Present : FieldState.WrongType;
+    }
+
+    private FieldState ReadRequiredString(ref Utf8JsonReader reader, out string? value)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            value = InternValue(ref reader);
+            return FieldState.Present;
+        }
+        reader.Skip();
+        value = null;
+        return FieldState.WrongType;
     }
 
     private string? ReadOptionalString(ref Utf8JsonReader reader, string name)
