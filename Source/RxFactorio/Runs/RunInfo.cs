@@ -1,0 +1,31 @@
+namespace RxFactorio.Runs;
+
+/// <summary>What W&amp;B needs to create (or resume) one run.</summary>
+public sealed record RunInfo
+{
+    /// <summary>The run id: 8 lowercase letters and digits, random; never derived from the session id.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The display name, <c>{session_id}_{random u32}</c>.</summary>
+    public required string DisplayName { get; init; }
+
+    /// <summary>The key this run was routed by.</summary>
+    public required RunKey Key { get; init; }
+
+    /// <summary>The game session's id (untrusted text: never use it as a path).</summary>
+    public string SessionId => Key.SessionId;
+
+    /// <summary>The level name from <c>session_init</c>; <c>null</c> when the run started without one.</summary>
+    public string? LevelName { get; init; }
+
+    /// <summary>The tick the run started at; <c>_runtime</c> counts from here.</summary>
+    public required long StartTick { get; init; }
+
+    /// <summary>The run's config: <c>session_id</c>, <c>level_name</c> (when known) and <c>start_tick</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Config =>
+    [
+        new("session_id", SessionId),
+        new("level_name", LevelName),
+        new("start_tick", StartTick),
+    ];
+}

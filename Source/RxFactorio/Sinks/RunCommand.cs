@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using RxFactorio.Runs;
+
+namespace RxFactorio.Sinks;
+
+/// <summary>One thing a sink must do for a run, in order: start, then batches, then finish.</summary>
+public abstract record RunCommand
+{
+    /// <summary>The run this command is for.</summary>
+    public required RunInfo Run { get; init; }
+}
+
+/// <summary>Create the run on the sink, or resume it when <see cref="Resumed"/> (same run id, steps continue).</summary>
+public sealed record StartRun : RunCommand
+{
+    /// <summary>True when an idle run of the same session resumes: the sink must continue it, not create a new one.</summary>
+    public bool Resumed { get; init; }
+}
+
+/// <summary>Rows and log lines of one run, to be sent together (one W&amp;B file_stream request, or a few if over the size limit).</summary>
+public sealed record LogBatch : RunCommand
+{
+    /// <summary>History rows, in increasing step order.</summary>
+    public ImmutableArray<HistoryRow> Rows { get; init; } = [];
+
+    /// <summary>Lines for the run's <c>output.log</c>, in order.</summary>
+    public ImmutableArray<string> LogLines { get; init; } = [];
+
+    /// <summary>The run's summary after this batch: the latest value of every key.</summary>
+    public ImmutableArray<KeyValuePair<string, double>> Summary { get; init; } = [];
+}
+
+/// <summary>Finish the run (W&amp;B: <c>complete</c> with exit code 0). Sent after the run's last batch.</summary>
+public sealed record FinishRun : RunCommand
+{
+    /// <summary>Why the run ended.</summary>
+    public required RunEndReason Reason { get; init; }
+}
