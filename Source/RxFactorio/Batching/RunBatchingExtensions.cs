@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using RxFactorio.Runs;
+using RxFactorio.Sinks;
+
+namespace RxFactorio.Batching;
+
+/// <summary>Rx operators that turn one run's events into the commands a sink carries out.</summary>
+public static class RunBatchingExtensions
+{
+    /// <summary>
+    /// Turns one run into its commands: <see cref="StartRun"/> at once, then <see cref="LogBatch"/>es
+    /// made with <c>Buffer(BatchWindow, MaxBatchRows)</c> and split under <see cref="RunOptions.MaxBatchBytes"/>
+    /// (never empty), and when the run ends, its last batch and then <see cref="FinishRun"/>.
+    /// </summary>
+    /// <param name="run">The run, as <see cref="RunGroupingExtensions.GroupIntoRuns"/> hands it out.</param>
+    /// <param name="options">The same options the runs were grouped with.</param>
+    /// <param name="scheduler">The scheduler of batch windows; the one the events are observed on.</param>
+    public static IObservable<RunCommand> ToCommands(this RunGroup run, RunOptions? options, IScheduler scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        options ??= new RunOptions();
+        options.Validate();
+
+        return Observable.Create<RunCommand>(observer =>
+        {
+            var context = run.Context;
+            observer.OnNext(new StartRun { Run = context.Info, Resumed = run.Resumed });
+            return Updates(run, options, scheduler)
+                .Buffer(options.BatchWindow, options.MaxBatchRows, scheduler)
+                .Where(updates => updates.Count > 0)
+                .Subscribe(
+                    updates =>
+                    {
+                        foreach (var batch in ToBatches(context, updates, options.MaxBatchBytes))
+                        {
+                            observer.OnNext(batch);
+                        }
+                    },
+                    observer.OnError,
+                    () =>
+                    {
+                        observer.OnNext(new FinishRun { Run = context.Info, Reason = context.EndReason });
+                        observer.OnCompleted();
+                    });
+        });
+    }
+
+    /// <summary>The run's rows and log lines; the pending row is released when no stats of its cycle came for a batch window.</summary>
+    private static IObservable<RunUpdate> Updates(RunGroup run, RunOptions options, IScheduler scheduler) =>
+        Observable.Create<RunUpdate>(observer =>
+        {
+            var rows = run.Context.Rows;
+            var downsampler = new Downsampler(options.Every);
+            Action<HistoryRow> rowDone = row => downsampler.Add(RunUpdate.For(row), observer.OnNext);
+            Action<string> logLine = line => downsampler.Add(RunUpdate.For(line), observer.OnNext);
+            var settle = new SerialDisposable();
+            var subscription = run.Subscribe(
+                e =>
+                {
+                    rows.Apply(e, scheduler.Now, rowDone, logLine);
+                    if (e is Events.StatsEvent && rows.HasPendingRow)
+                    {
+                        settle.Disposable = scheduler.Schedule(options.BatchWindow, () => rows.Flush(scheduler.Now, rowDone));
+                    }
+                },
+                observer.OnError,
+                () =>
+                {
+                    settle.Dispose();
+                    rows.Flush(scheduler.Now, rowDone);
+                    downsampler.Flush(observer.OnNext);
+                    observer.OnCompleted();
+                });
+            return new CompositeDisposable(subscription, settle);
+        });
+
+    private static IEnumerable<LogBatch> ToBatches(RunContext context, IList<RunUpdate> updates, int maxBytes)
+    {
+        var rows = ImmutableArray.CreateBuilder<HistoryRow>();
+        var lines = ImmutableArray.CreateBuilder<string>();
+        var bytes = 0;
+        foreach (var update in updates)
+        {
+            if (bytes > 0 && bytes + update.EstimatedBytes > maxBytes)
+            {
+                yield return Batch(context, rows, lines);
+                bytes = 0;
+            }
+            bytes += update.EstimatedBytes;
+            if (update.Row is { } row)
+            {
+                rows.Add(row);
+            }
+            else
+            {
+                lines.Add(update.LogLine!);
+            }
+        }
+        yield return Batch(context, rows, lines);
+    }
+
+    private static LogBatch Batch(RunContext context, ImmutableArray<HistoryRow>.Builder rows, ImmutableArray<string>.Builder lines)
+    {
+        foreach (var row in rows)
+        {
+            foreach (var (key, value) in row.Values)
+            {
+                context.Summary[key] = value;
+            }
+        }
+        var batch = new LogBatch
+        {
+            Run = context.Info,
+            Rows = rows.ToImmutable(),
+            LogLines = lines.ToImmutable(),
+            Summary = [.. context.Summary],
+        };
+        rows.Clear();
+        lines.Clear();
+        return batch;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using RxFactorio.Diagnostics;
+using RxFactorio.Events;
+
+namespace RxFactorio.Runs;
+
+/// <summary>
+/// Turns one run's events into history rows and log lines: merges <c>stats</c> of one cycle,
+/// zero-fills items seen before, counts game events into the row, and refuses stale cycles.
+/// Not thread-safe: it runs inside the serialized run stage.
+/// </summary>
+internal sealed class RowAssembler
+{
+    private readonly RunInfo _run;
+    private readonly RunOptions _options;
+    private readonly RunKeyNames _names = new();
+    private readonly HashSet<string> _zeroFillKeys = [];
+    private readonly Dictionary<string, double> _carriedEventCounts = [];
+    private Dictionary<string, double>? _pending;
+    private long _pendingStep = -1;
+    private long _pendingTick;
+
+    public RowAssembler(RunInfo run, RunOptions options)
+    {
+        _run = run;
+        _options = options;
+    }
+
+    /// <summary>The last step released as a row; -1 before the first.</summary>
+    public long LastStep { get; private set; } = -1;
+
+    public bool HasPendingRow => _pending is not null;
+
+    /// <summary>Applies one event; rows it completes and log lines it makes go to the callbacks, in order.</summary>
+    public void Apply(FactorioEvent e, DateTimeOffset now, Action<HistoryRow> rowDone, Action<string> logLine)
+    {
+        switch (e)
+        {
+            case StatsEvent stats:
+                ApplyStats(stats, now, rowDone);
+                break;
+            case GameEvent game:
+                CountEvent(game.EventName);
+                logLine(FormatLogLine(game));
+                break;
+        }
+    }
+
+    /// <summary>Releases the pending row, if any.</summary>
+    public void Flush(DateTimeOffset now, Action<HistoryRow> rowDone)
+    {
+        if (_pending is null)
+        {
+            return;
+        }
+        rowDone(Complete(now));
+    }
+
+    private void ApplyStats(StatsEvent stats, DateTimeOffset now, Action<HistoryRow> rowDone)
+    {
+        if (stats.Cycle <= LastStep || (_pending is not null && stats.Cycle < _pendingStep))
+        {
+            var after = _pending is not null ? _pendingStep : LastStep;
+            _options.Diagnostics?.OnNext(new IngestDiagnostic(
+                DiagnosticReason.StaleCycle, stats.Source, stats.LineNumber,
+                $"cycle {stats.Cycle} of session '{Shorten(stats.SessionId)}' is not after step {after}; W&B would drop it, so it is not sent",
+                ""));
+            return;
+        }
+        if (_pending is not null && stats.Cycle > _pendingStep)
+        {
+            rowDone(Complete(now));
+        }
+        if (_pending is null)
+        {
+            _pending = new Dictionary<string, double>(_carriedEventCounts);
+            _carriedEventCounts.Clear();
+            _pendingStep = stats.Cycle;
+        }
+        _pendingTick = stats.Tick;
+        foreach (var m in stats.Production)
+        {
+            _pending[_names.Production(stats.Surface, m.Name)] = m.Value;
+        }
+        foreach (var m in stats.Consumption)
+        {
+            _pending[_names.Consumption(stats.Surface, m.Name)] = m.Value;
+        }
+        foreach (var m in stats.Metrics)
+        {
+            _pending[m.Name] = m.Value;
+        }
+    }
+
+    private void CountEvent(string eventName)
+    {
+        var key = _names.Event(eventName);
+        var counts = _pending ?? _carriedEventCounts;
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+    }
+
+    private HistoryRow Complete(DateTimeOffset now)
+    {
+        var values = _pending!;
+        if (_options.ZeroFill)
+        {
+            foreach (var key in _zeroFillKeys)
+            {
+                values.TryAdd(key, 0);
+            }
+            foreach (var key in values.Keys)
+            {
+                if (RunKeyNames.IsItemKey(key))
+                {
+                    _zeroFillKeys.Add(key);
+                }
+            }
+        }
+        values["tick"] = _pendingTick;
+        var row = new HistoryRow(
+            _pendingStep, _pendingTick, (_pendingTick - _run.StartTick) / 60.0, now, [.. values]);
+        LastStep = _pendingStep;
+        _pending = null;
+        return row;
+    }
+
+    /// <summary>A run log line such as <c>[tick 216240] on_research_finished automation-2 1</c>.</summary>
+    internal static string FormatLogLine(GameEvent e)
+    {
+        var line = new StringBuilder();
+        line.Append(CultureInfo.InvariantCulture, $"[tick {e.Tick}] {e.EventName}");
+        foreach (var field in e.Fields)
+        {
+            line.Append(' ').Append(field.DisplayValue);
+        }
+        return line.ToString();
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 60), "…");
+
+    /// <summary>Interns the history keys of one run, so a row costs no string building per value.</summary>
+    private sealed class RunKeyNames
+    {
+        private readonly Dictionary<(string Kind, string? Surface, string Name), string> _keys = [];
+
+        public static bool IsItemKey(string key) =>
+            key.StartsWith("production/", StringComparison.Ordinal) || key.StartsWith("consumption/", StringComparison.Ordinal);
+
+        public string Production(string? surface, string item) => Get("production", surface, item);
+
+        public string Consumption(string? surface, string item) => Get("consumption", surface, item);
+
+        public string Event(string name) => Get("events", null, name);
+
+        private string Get(string kind, string? surface, string name)
+        {
+            if (!_keys.TryGetValue((kind, surface, name), out var key))
+            {
+                key = surface is null ? $"{kind}/{name}" : $"{kind}/{surface}/{name}";
+                _keys.Add((kind, surface, name), key);
+            }
+            return key;
+        }
+    }
+}
