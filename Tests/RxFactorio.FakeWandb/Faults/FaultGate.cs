@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http;
+
+namespace RxFactorio.FakeWandb.Faults;
+
+/// <summary>Endpoints pass their result through here: with a pending drop-after-store the data is already stored, and the connection is aborted instead of answering.</summary>
+internal static class FaultGate
+{
+    public const string PlanKey = "fakewandb.faultplan";
+
+    public static IResult AfterHandled(HttpContext context, IResult result)
+    {
+        if (context.Items.TryGetValue(PlanKey, out var value) && value is FaultPlan { Drop: DropTiming.AfterStore })
+        {
+            context.Abort();
+            return Results.Empty;
+        }
+
+        return result;
+    }
+}
