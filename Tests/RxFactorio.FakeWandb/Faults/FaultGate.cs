@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using RxFactorio.FakeWandb.Http;
 
 namespace RxFactorio.FakeWandb.Faults;
 
@@ -11,7 +12,7 @@ internal static class FaultGate
     {
         if (context.Items.TryGetValue(PlanKey, out var value) && value is FaultPlan { Drop: DropTiming.AfterStore })
         {
-            context.Abort();
+            RequestLogMiddleware.AbortAndLog(context);
             return Results.Empty;
         }
 

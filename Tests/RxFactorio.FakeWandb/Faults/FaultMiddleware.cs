@@ -48,7 +48,7 @@ internal sealed class FaultMiddleware(FaultInjector faults, CounterSet counters,
 
         if (plan.Drop == DropTiming.BeforeStore)
         {
-            context.Abort();
+            RequestLogMiddleware.AbortAndLog(context);
             return;
         }
 
