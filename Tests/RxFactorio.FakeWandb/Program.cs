@@ -36,13 +36,6 @@ var options = new FakeWandbOptions
     ConfigureLogging = logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning),
 };
 
-using var shutdown = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    shutdown.Cancel();
-};
-
 await using var server = await FakeWandbServer.StartAsync(options);
 var baseUrl = server.BaseUrl.ToString().TrimEnd('/');
 Console.WriteLine($"Fake W&B server listening on {baseUrl} (default entity '{entity}')");
@@ -53,12 +46,6 @@ Console.WriteLine(keys.Count == 0
     : "  WANDB_API_KEY=<the key you passed with --api-key>");
 Console.WriteLine($"Runs: GET {baseUrl}/runs   Faults: POST {baseUrl}/_fake/faults   Ctrl+C to stop.");
 
-try
-{
-    await Task.Delay(Timeout.Infinite, shutdown.Token);
-}
-catch (OperationCanceledException)
-{
-}
-
+// The host's console lifetime turns Ctrl+C and SIGTERM into a graceful shutdown.
+await server.WaitForShutdownAsync();
 return 0;

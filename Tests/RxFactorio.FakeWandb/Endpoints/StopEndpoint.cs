@@ -21,16 +21,27 @@ internal static class StopEndpoint
             return ErrorResults.Plain(StatusCodes.Status400BadRequest, "expected {\"entity\"?, \"project\"?, \"run\"}");
         }
 
-        var key = new RunKey(
-            request["entity"]?.GetValue<string>() ?? options.DefaultEntity,
-            request["project"]?.GetValue<string>() ?? options.DefaultProject,
-            name);
+        RunKey key;
+        bool stopped;
+        try
+        {
+            key = new RunKey(
+                request["entity"]?.GetValue<string>() ?? options.DefaultEntity,
+                request["project"]?.GetValue<string>() ?? options.DefaultProject,
+                name);
+            stopped = request["stopped"]?.GetValue<bool>() ?? true;
+        }
+        catch (InvalidOperationException e)
+        {
+            return ErrorResults.Plain(StatusCodes.Status400BadRequest, e.Message);
+        }
+
         if (state.FindRun(key) is not { } run)
         {
             return ErrorResults.Plain(StatusCodes.Status404NotFound, $"run {key} not found");
         }
 
-        run.MarkStopped(request["stopped"]?.GetValue<bool>() ?? true);
+        run.MarkStopped(stopped);
         return ErrorResults.Json(new JsonObject { ["stopped"] = run.Stopped });
     }
 }
