@@ -23,7 +23,7 @@ internal static class FaultsEndpoint
         var (body, status, error) = await JsonBody.ReadAsync(context.Request, 1 << 20);
         if (error is not null)
         {
-            return ErrorResults.Plain(status, error);
+            return JsonResults.Plain(status, error);
         }
 
         var items = body switch
@@ -34,7 +34,7 @@ internal static class FaultsEndpoint
         };
         if (items.Count == 0)
         {
-            return ErrorResults.Plain(StatusCodes.Status400BadRequest, "expected a fault object or an array of them");
+            return JsonResults.Plain(StatusCodes.Status400BadRequest, "expected a fault object or an array of them");
         }
 
         try
@@ -46,16 +46,16 @@ internal static class FaultsEndpoint
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException or ArgumentException)
         {
-            return ErrorResults.Plain(StatusCodes.Status400BadRequest, e.Message);
+            return JsonResults.Plain(StatusCodes.Status400BadRequest, e.Message);
         }
 
-        return ErrorResults.Json(new JsonObject { ["pending"] = faults.PendingCount });
+        return JsonResults.Json(new JsonObject { ["pending"] = faults.PendingCount });
     }
 
     public static IResult Delete(FaultInjector faults)
     {
         faults.Clear();
-        return ErrorResults.Json(new JsonObject { ["pending"] = 0 });
+        return JsonResults.Json(new JsonObject { ["pending"] = 0 });
     }
 
     private static void Enqueue(FaultInjector faults, JsonObject fault)

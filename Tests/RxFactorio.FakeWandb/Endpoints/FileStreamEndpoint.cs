@@ -16,32 +16,32 @@ internal sealed class FileStreamEndpoint(FakeState state, FakeWandbOptions optio
         if (auth.Authenticate(context.Request) is null)
         {
             state.CounterSet.Unauthorized();
-            return ErrorResults.Plain(StatusCodes.Status401Unauthorized, "user is not logged in");
+            return JsonResults.Plain(StatusCodes.Status401Unauthorized, "user is not logged in");
         }
 
         var segments = RawPathSegments.Of(context);
         if (segments.Count != 5)
         {
-            return ErrorResults.Plain(StatusCodes.Status404NotFound, "expected /files/{entity}/{project}/{run}/file_stream");
+            return JsonResults.Plain(StatusCodes.Status404NotFound, "expected /files/{entity}/{project}/{run}/file_stream");
         }
 
         var (body, status, error) = await JsonBody.ReadAsync(context.Request, options.MaxRequestBytes);
         if (error is not null)
         {
-            return ErrorResults.Plain(status, error);
+            return JsonResults.Plain(status, error);
         }
 
         var (request, parseStatus, parseError) = FileStreamRequest.Parse(body, options.MaxLineBytes);
         if (request is null)
         {
-            return ErrorResults.Plain(parseStatus, parseError!);
+            return JsonResults.Plain(parseStatus, parseError!);
         }
 
         // Unknown run → 404. The real server's answer is not established (doc §8); 404 is not retried (doc §4).
         var key = new RunKey(segments[1], segments[2], segments[3]);
         if (state.FindRun(key) is not { } run)
         {
-            return ErrorResults.Plain(StatusCodes.Status404NotFound, $"run {key} not found");
+            return JsonResults.Plain(StatusCodes.Status404NotFound, $"run {key} not found");
         }
 
         if (request.IsHeartbeat)
@@ -58,7 +58,7 @@ internal sealed class FileStreamEndpoint(FakeState state, FakeWandbOptions optio
         run.ApplyStreamFlags(request.Complete, request.ExitCode, request.Preempting, request.Uploaded, request.Dropped);
 
         // wandb-core reads only "stopped" (doc §3 "Response"); the rest mirrors the old SDK mock.
-        return ErrorResults.Json(new JsonObject
+        return JsonResults.Json(new JsonObject
         {
             ["exitcode"] = null,
             ["limits"] = new JsonObject(),

@@ -18,12 +18,12 @@ internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options,
         var (body, status, error) = await JsonBody.ReadAsync(context.Request, options.MaxRequestBytes);
         if (error is not null)
         {
-            return ErrorResults.Graphql(status, error);
+            return JsonResults.Graphql(status, error);
         }
 
         if (body is not JsonObject request)
         {
-            return ErrorResults.Graphql(StatusCodes.Status400BadRequest, "request body must be a JSON object");
+            return JsonResults.Graphql(StatusCodes.Status400BadRequest, "request body must be a JSON object");
         }
 
         var query = request["query"] is JsonValue q && q.TryGetValue(out string? text) ? text : null;
@@ -36,7 +36,7 @@ internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options,
         if (auth.Authenticate(context.Request) is not { } keyEntity)
         {
             state.CounterSet.Unauthorized();
-            return ErrorResults.Graphql(
+            return JsonResults.Graphql(
                 StatusCodes.Status401Unauthorized,
                 "user is not logged in",
                 OperationNames.RootField(operation),
@@ -52,7 +52,7 @@ internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options,
             OperationNames.RunResumeStatus => _resume.Handle(variables, keyEntity),
 
             // Unknown operations: a GraphQL error in a 200 response, which the client treats as a failure (doc §8).
-            _ => ErrorResults.Graphql(
+            _ => JsonResults.Graphql(
                 StatusCodes.Status200OK,
                 $"unsupported operation '{name ?? "(unnamed)"}' in the fake W&B server",
                 code: "GRAPHQL_VALIDATION_FAILED"),

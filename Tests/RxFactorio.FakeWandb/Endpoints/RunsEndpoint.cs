@@ -9,7 +9,7 @@ namespace RxFactorio.FakeWandb.Endpoints;
 internal static class RunsEndpoint
 {
     public static IResult Handle(FakeState state) =>
-        ErrorResults.Json(new JsonArray([.. state.Runs.Select(r => (JsonNode)ToJson(r))]));
+        JsonResults.Json(new JsonArray([.. state.Runs.Select(r => (JsonNode)ToJson(r))]));
 
     public static JsonObject ToJson(FakeRun run)
     {

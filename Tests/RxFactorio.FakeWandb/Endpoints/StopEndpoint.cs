@@ -13,12 +13,12 @@ internal static class StopEndpoint
         var (body, status, error) = await JsonBody.ReadAsync(context.Request, 1 << 20);
         if (error is not null)
         {
-            return ErrorResults.Plain(status, error);
+            return JsonResults.Plain(status, error);
         }
 
         if (body is not JsonObject request || request["run"] is not JsonValue runValue || !runValue.TryGetValue(out string? name))
         {
-            return ErrorResults.Plain(StatusCodes.Status400BadRequest, "expected {\"entity\"?, \"project\"?, \"run\"}");
+            return JsonResults.Plain(StatusCodes.Status400BadRequest, "expected {\"entity\"?, \"project\"?, \"run\"}");
         }
 
         RunKey key;
@@ -33,15 +33,15 @@ internal static class StopEndpoint
         }
         catch (InvalidOperationException e)
         {
-            return ErrorResults.Plain(StatusCodes.Status400BadRequest, e.Message);
+            return JsonResults.Plain(StatusCodes.Status400BadRequest, e.Message);
         }
 
         if (state.FindRun(key) is not { } run)
         {
-            return ErrorResults.Plain(StatusCodes.Status404NotFound, $"run {key} not found");
+            return JsonResults.Plain(StatusCodes.Status404NotFound, $"run {key} not found");
         }
 
         run.MarkStopped(stopped);
-        return ErrorResults.Json(new JsonObject { ["stopped"] = run.Stopped });
+        return JsonResults.Json(new JsonObject { ["stopped"] = run.Stopped });
     }
 }

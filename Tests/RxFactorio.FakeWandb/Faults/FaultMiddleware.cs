@@ -42,7 +42,7 @@ internal sealed class FaultMiddleware(FaultInjector faults, CounterSet counters,
             }
 
             var message = $"injected fault: HTTP {status.StatusCode}";
-            await ErrorResults.For(kind, status.StatusCode, message).ExecuteAsync(context);
+            await JsonResults.For(kind, status.StatusCode, message).ExecuteAsync(context);
             return;
         }
 

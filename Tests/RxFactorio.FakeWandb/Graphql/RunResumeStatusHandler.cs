@@ -18,18 +18,18 @@ internal sealed class RunResumeStatusHandler(FakeState state, FakeWandbOptions o
     {
         if (Variables.String(vars, "name") is not { } name)
         {
-            return ErrorResults.Graphql(StatusCodes.Status200OK, "Variable \"$name\" of required type \"String!\" was not provided.");
+            return JsonResults.Graphql(StatusCodes.Status200OK, "Variable \"$name\" of required type \"String!\" was not provided.");
         }
 
         var entity = Variables.NonEmpty(vars, "entity") ?? keyEntity;
         var project = Variables.NonEmpty(vars, "project") ?? options.DefaultProject;
         if (!state.ProjectExists(entity, project))
         {
-            return ErrorResults.Json(new JsonObject { ["data"] = new JsonObject { ["model"] = null } });
+            return JsonResults.Json(new JsonObject { ["data"] = new JsonObject { ["model"] = null } });
         }
 
         var run = state.FindRun(entity, project, name);
-        return ErrorResults.Json(new JsonObject
+        return JsonResults.Json(new JsonObject
         {
             ["data"] = new JsonObject
             {

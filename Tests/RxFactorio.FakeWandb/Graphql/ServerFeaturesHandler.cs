@@ -7,7 +7,7 @@ namespace RxFactorio.FakeWandb.Graphql;
 /// <summary>ServerFeaturesQuery must be answered, or the client retries 20 times (doc §8). Default: no features.</summary>
 internal static class ServerFeaturesHandler
 {
-    public static IResult Handle(IReadOnlyList<string> enabled) => ErrorResults.Json(new JsonObject
+    public static IResult Handle(IReadOnlyList<string> enabled) => JsonResults.Json(new JsonObject
     {
         ["data"] = new JsonObject
         {

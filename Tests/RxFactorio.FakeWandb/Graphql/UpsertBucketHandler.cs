@@ -21,7 +21,7 @@ internal sealed class UpsertBucketHandler(FakeState state, FakeWandbOptions opti
 
         if (options.RestrictEntitiesToKeyOwner && entity != keyEntity)
         {
-            return ErrorResults.Graphql(StatusCodes.Status403Forbidden, "permission denied", Field, "PERMISSION_ERROR");
+            return JsonResults.Graphql(StatusCodes.Status403Forbidden, "permission denied", Field, "PERMISSION_ERROR");
         }
 
         if (!Variables.TryStringList(vars, "tags", out var tags))
@@ -64,11 +64,11 @@ internal sealed class UpsertBucketHandler(FakeState state, FakeWandbOptions opti
             Config: config,
             SummaryMetrics: Variables.String(vars, "summaryMetrics")));
 
-        return ErrorResults.Json(Response(run, inserted));
+        return JsonResults.Json(Response(run, inserted));
     }
 
     private static IResult BadRequest(string message) =>
-        ErrorResults.Graphql(StatusCodes.Status400BadRequest, message, Field);
+        JsonResults.Graphql(StatusCodes.Status400BadRequest, message, Field);
 
     private static JsonObject Response(FakeRun run, bool inserted) => new()
     {

@@ -8,7 +8,7 @@ namespace RxFactorio.FakeWandb.Graphql;
 /// <summary>query Viewer { viewer { id entity username email flags teams {…} } } (doc §1). viewer.entity is the key owner's default entity.</summary>
 internal static class ViewerHandler
 {
-    public static IResult Handle(string keyEntity) => ErrorResults.Json(new JsonObject
+    public static IResult Handle(string keyEntity) => JsonResults.Json(new JsonObject
     {
         ["data"] = new JsonObject
         {

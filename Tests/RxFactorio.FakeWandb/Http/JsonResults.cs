@@ -6,8 +6,8 @@ using RxFactorio.FakeWandb.State;
 
 namespace RxFactorio.FakeWandb.Http;
 
-/// <summary>Error bodies in the shapes wandb-core reads: GraphQL errors[].message, else {"error": "..."} (doc §8, backenderrors.go).</summary>
-internal static class ErrorResults
+/// <summary>JSON responses. Error bodies use the shapes wandb-core reads: GraphQL errors[].message, else {"error": "..."} (doc §8, backenderrors.go).</summary>
+internal static class JsonResults
 {
     // Readable output (no \u0022 for quotes); the bodies are only ever read as JSON, never embedded in HTML.
     private static readonly JsonSerializerOptions _jsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
