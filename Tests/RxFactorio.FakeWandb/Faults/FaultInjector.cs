@@ -1,0 +1,101 @@
+using RxFactorio.FakeWandb.State;
+
+namespace RxFactorio.FakeWandb.Faults;
+
+/// <summary>
+/// Queues of faults for the next matching requests. Each queued fault is used by exactly one request.
+/// A request takes at most one of each kind, in this order: delay (then carries on), status (answered
+/// without handling; a drop is then not taken), drop (before or after storing).
+/// </summary>
+public sealed class FaultInjector
+{
+    private readonly Lock _gate = new();
+    private readonly List<(FaultScope Scope, TimeSpan Delay)> _delays = [];
+    private readonly List<(FaultScope Scope, StatusFault Fault)> _statuses = [];
+    private readonly List<(FaultScope Scope, DropTiming Timing)> _drops = [];
+
+    /// <summary>Raised on the request thread once an injected delay's timer exists, so a test can advance its FakeTimeProvider.</summary>
+    public event Action<TimeSpan>? DelayStarted;
+
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _delays.Count + _statuses.Count + _drops.Count;
+            }
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> matching requests are answered with this status (and Retry-After, if given) without being handled.</summary>
+    public void FailNext(FaultScope scope, int statusCode, int count = 1, string? retryAfter = null) =>
+        FailNext(scope, Enumerable.Repeat(statusCode, count), retryAfter);
+
+    /// <summary>The next matching requests are answered with these statuses, one each, in order (e.g. 500, 500, 429).</summary>
+    public void FailNext(FaultScope scope, IEnumerable<int> statusCodes, string? retryAfter = null)
+    {
+        var faults = statusCodes.Select(code => code is >= 100 and <= 599
+            ? (scope, new StatusFault(code, retryAfter))
+            : throw new ArgumentOutOfRangeException(nameof(statusCodes), code, "Not an HTTP status code.")).ToList();
+        lock (_gate)
+        {
+            _statuses.AddRange(faults);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> matching requests wait <paramref name="delay"/> on the server's TimeProvider first.</summary>
+    public void DelayNext(FaultScope scope, TimeSpan delay, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        lock (_gate)
+        {
+            _delays.AddRange(Enumerable.Repeat((scope, delay), count));
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> matching requests lose their connection, before or after their data is stored.</summary>
+    public void DropNext(FaultScope scope, DropTiming timing, int count = 1)
+    {
+        lock (_gate)
+        {
+            _drops.AddRange(Enumerable.Repeat((scope, timing), count));
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _delays.Clear();
+            _statuses.Clear();
+            _drops.Clear();
+        }
+    }
+
+    internal FaultPlan Take(RequestKind kind)
+    {
+        lock (_gate)
+        {
+            var delay = TakeFirst(_delays, kind, x => x.Scope, x => (TimeSpan?)x.Delay);
+            var status = TakeFirst(_statuses, kind, x => x.Scope, x => x.Fault);
+            var drop = status is null ? TakeFirst(_drops, kind, x => x.Scope, x => (DropTiming?)x.Timing) : null;
+            return new FaultPlan(delay, status, drop);
+        }
+    }
+
+    internal void OnDelayStarted(TimeSpan delay) => DelayStarted?.Invoke(delay);
+
+    private static TResult? TakeFirst<T, TResult>(List<T> queue, RequestKind kind, Func<T, FaultScope> scope, Func<T, TResult> select)
+    {
+        var index = queue.FindIndex(x => scope(x).Matches(kind));
+        if (index < 0)
+        {
+            return default;
+        }
+
+        var item = queue[index];
+        queue.RemoveAt(index);
+        return select(item);
+    }
+}

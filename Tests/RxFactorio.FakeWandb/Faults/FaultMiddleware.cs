@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http;
+using RxFactorio.FakeWandb.Http;
+using RxFactorio.FakeWandb.State;
+
+namespace RxFactorio.FakeWandb.Faults;
+
+/// <summary>Applies the queued faults to protocol requests. Drop-after-store is finished by <see cref="FaultGate"/>.</summary>
+internal sealed class FaultMiddleware(FaultInjector faults, CounterSet counters, TimeProvider timeProvider)
+{
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var kind = RequestKinds.Of(context.Request);
+        var plan = kind == RequestKind.Control ? FaultPlan.None : faults.Take(kind);
+        if (plan.IsEmpty)
+        {
+            await next(context);
+            return;
+        }
+
+        counters.Fault();
+        context.Items[FaultGate.PlanKey] = plan;
+
+        if (plan.Delay is { } delay)
+        {
+            var wait = Task.Delay(delay, timeProvider, context.RequestAborted);
+            faults.OnDelayStarted(delay);
+            try
+            {
+                await wait;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        if (plan.Status is { } status)
+        {
+            if (status.RetryAfter is not null)
+            {
+                context.Response.Headers.RetryAfter = status.RetryAfter;
+            }
+
+            var message = $"injected fault: HTTP {status.StatusCode}";
+            await JsonResults.For(kind, status.StatusCode, message).ExecuteAsync(context);
+            return;
+        }
+
+        if (plan.Drop == DropTiming.BeforeStore)
+        {
+            RequestLogMiddleware.AbortAndLog(context);
+            return;
+        }
+
+        await next(context);
+    }
+}
