@@ -77,10 +77,14 @@ public static class ByteSources
     }
 
     /// <summary>Reads standard input to its end, then completes (the CLI's <c>-</c> source).</summary>
+    /// <remarks>
+    /// When standard input is a pipe (Linux), disposing the subscription also cancels a
+    /// pending read; for a terminal the read ends at the next input.
+    /// </remarks>
     /// <param name="logger">Where to log; null for none.</param>
     /// <returns>The chunks read from standard input.</returns>
     public static IObservable<ReadOnlySequence<byte>> FromStdin(ILogger? logger = null) =>
-        FromStream(Console.OpenStandardInput, "stdin", logger);
+        FromStream(StdinStream.Open, "stdin", logger);
 
     /// <summary>Reads a finite regular file (a recording) to its end, then completes.</summary>
     /// <param name="path">Path of the file.</param>

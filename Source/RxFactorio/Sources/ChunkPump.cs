@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
 
 namespace RxFactorio.Sources;
 
@@ -10,11 +11,13 @@ internal static class ChunkPump
 
     /// <summary>
     /// Reads <paramref name="stream"/> until it ends or <paramref name="cancellationToken"/> fires,
-    /// lending each chunk to <paramref name="observer"/>. Disposes the stream on the way out.
-    /// Does not signal completion: the caller's task does.
+    /// lending each chunk to <paramref name="observer"/>. Disposes the stream on the way out and
+    /// logs that <paramref name="name"/> was closed. Does not signal completion: the caller's task does.
     /// </summary>
     public static async Task RunAsync(
         Stream stream,
+        string name,
+        ILogger logger,
         IObserver<ReadOnlySequence<byte>> observer,
         Action? afterChunk,
         CancellationToken cancellationToken)
@@ -47,6 +50,7 @@ internal static class ChunkPump
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
+            SourceLog.Closed(logger, name);
         }
     }
 }

@@ -35,7 +35,7 @@ internal static class FifoSource
         cancellationToken.ThrowIfCancellationRequested();
         PipeStream stream = Open(path, options, logger);
         SourceLog.FifoOpened(logger, path);
-        await ChunkPump.RunAsync(stream, observer, afterChunk: null, cancellationToken).ConfigureAwait(false);
+        await ChunkPump.RunAsync(stream, path, logger, observer, afterChunk: null, cancellationToken).ConfigureAwait(false);
     }
 
     internal static PipeStream Open(string path, FifoSourceOptions options, ILogger logger)

@@ -28,4 +28,7 @@ internal static partial class SourceLog
 
     [LoggerMessage(20, LogLevel.Debug, "Finished reading {Name}")]
     public static partial void StreamEnded(ILogger logger, string name);
+
+    [LoggerMessage(21, LogLevel.Debug, "Closed {Name}")]
+    public static partial void Closed(ILogger logger, string name);
 }

@@ -22,7 +22,7 @@ internal static class StreamSource
     {
         cancellationToken.ThrowIfCancellationRequested();
         Stream stream = open();
-        await ChunkPump.RunAsync(stream, observer, afterChunk: null, cancellationToken).ConfigureAwait(false);
+        await ChunkPump.RunAsync(stream, name, logger, observer, afterChunk: null, cancellationToken).ConfigureAwait(false);
         SourceLog.StreamEnded(logger, name);
     }
 }

@@ -21,6 +21,6 @@ internal static class TailFileSource
         cancellationToken.ThrowIfCancellationRequested();
         var stream = new TailStream(path, options, logger);
         Action? afterChunk = options.PositionChanged is { } report ? () => report(stream.CurrentPosition) : null;
-        await ChunkPump.RunAsync(stream, observer, afterChunk, cancellationToken).ConfigureAwait(false);
+        await ChunkPump.RunAsync(stream, path, logger, observer, afterChunk, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
+using Microsoft.Extensions.Logging;
 using RxFactorio.Sources;
 using RxFactorio.Sources.Native;
 
@@ -82,7 +83,8 @@ public sealed class FifoSourceTests
     [Test]
     public async Task DisposingWhileIdle_ReleasesTheFifoPromptly_AndANewSubscriptionReadsIt()
     {
-        LineCollector first = LineCollector.Subscribe(ByteSources.FromFifo(_fifo));
+        var log = new ListLogger();
+        LineCollector first = LineCollector.Subscribe(ByteSources.FromFifo(_fifo, logger: log));
         await WaitUntilFifoHasReaderAsync();
 
         var clock = Stopwatch.StartNew();
@@ -91,6 +93,7 @@ public sealed class FifoSourceTests
         // No reader left: a non-blocking writer open fails with ENXIO once our descriptor is closed,
         // which happens only after the pending read was cancelled.
         await Wait.UntilAsync(() => !FifoHasReader(), () => "the FIFO is still held open after dispose", TimeSpan.FromSeconds(3));
+        await Wait.UntilAsync(() => log.Count(LogLevel.Debug, "Closed") == 1, () => "the read loop did not end", TimeSpan.FromSeconds(3));
 
         using LineCollector second = LineCollector.Subscribe(ByteSources.FromFifo(_fifo));
         await WaitUntilFifoHasReaderAsync();

@@ -30,6 +30,15 @@ internal static partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Open(string path, int flags);
 
+    internal const int F_GETFL = 3;
+    internal const int F_SETFL = 4;
+    internal const int F_DUPFD_CLOEXEC = 1030;
+
+    // fcntl(2) is variadic too; an int third argument is passed like a fixed one on Linux
+    // (x86-64 and arm64), but not on macOS arm64, so only call it on Linux.
+    [LibraryImport(LibraryName, EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int Fcntl(int fd, int command, int argument);
+
     [LibraryImport(LibraryName, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
