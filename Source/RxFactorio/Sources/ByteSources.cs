@@ -61,7 +61,10 @@ public static class ByteSources
     public static IObservable<ReadOnlySequence<byte>> TailFile(string path, TailOptions? options = null, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return TailFileSource.Create(path, options ?? new TailOptions(), logger ?? NullLogger.Instance);
+        options ??= new TailOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollInterval, TimeSpan.Zero, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        return TailFileSource.Create(path, options, logger ?? NullLogger.Instance);
     }
 
     /// <summary>Reads a stream to its end, then completes.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipes;
 using System.Reactive.Linq;
+using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -76,7 +77,7 @@ internal static class FifoSource
                 File.SetUnixFileMode(path, options.CreateMode);
                 SourceLog.FifoCreated(logger, path);
             }
-            else if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Libc.EEXIST)
+            else if (Marshal.GetLastPInvokeError() != Libc.EEXIST)
             {
                 throw Libc.LastError("Creating named pipe", path);
             }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using RxFactorio.Sources;
 
 namespace RxFactorio.Tests.Sources;
@@ -144,6 +145,28 @@ public sealed class TailFileSourceTests
         await lines.WaitForLinesAsync(2);
 
         Assert.That(lines.Lines, Is.EqualTo(new[] { "s1", "s2" }));
+    }
+
+    [Test]
+    public async Task PollingWaitsOnTheInjectedTimeProvider()
+    {
+        await File.WriteAllTextAsync(_path, "t1\n");
+        var clock = new FakeTimeProvider();
+        using LineCollector lines = LineCollector.Subscribe(ByteSources.TailFile(
+            _path, new TailOptions { PollInterval = TimeSpan.FromHours(1), TimeProvider = clock }, _log));
+        await lines.WaitForLinesAsync(1);
+
+        await File.AppendAllTextAsync(_path, "t2\n");
+
+        // The append is seen only when the fake clock passes a poll interval (an hour, here).
+        await Wait.UntilAsync(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromHours(1));
+                return lines.Lines.Count >= 2;
+            },
+            () => "the append was not picked up after advancing the fake clock");
+        Assert.That(lines.Lines, Is.EqualTo(new[] { "t1", "t2" }));
     }
 
     [Test]

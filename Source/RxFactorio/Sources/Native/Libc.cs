@@ -44,7 +44,9 @@ internal static partial class Libc
 
     /// <summary>stat(2) of a path (following symlinks); null when it does not exist.</summary>
     internal static FileStatus? StatPath(string path) =>
-        OperatingSystem.IsLinux() ? LinuxStat.OfPath(path) : MacStat.OfPath(path);
+        OperatingSystem.IsLinux() ? LinuxStat.OfPath(path)
+        : OperatingSystem.IsMacOS() ? MacStat.OfPath(path)
+        : throw new PlatformNotSupportedException($"stat('{path}') is implemented for Linux and macOS only.");
 
     /// <summary>fstat(2) of an open file.</summary>
     internal static FileStatus StatHandle(SafeFileHandle handle)
@@ -54,7 +56,9 @@ internal static partial class Libc
         {
             handle.DangerousAddRef(ref added);
             int fd = (int)handle.DangerousGetHandle();
-            return OperatingSystem.IsLinux() ? LinuxStat.OfFd(fd) : MacStat.OfFd(fd);
+            return OperatingSystem.IsLinux() ? LinuxStat.OfFd(fd)
+                : OperatingSystem.IsMacOS() ? MacStat.OfFd(fd)
+                : throw new PlatformNotSupportedException("fstat is implemented for Linux and macOS only.");
         }
         finally
         {
