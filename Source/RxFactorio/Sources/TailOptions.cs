@@ -1,0 +1,32 @@
+namespace RxFactorio.Sources;
+
+/// <summary>Options for <see cref="ByteSources.TailFile"/>.</summary>
+public sealed record TailOptions
+{
+    /// <summary>How long to wait between checks for new data, truncation or replacement. Default 250 ms.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Skip what the file holds when the subscription starts and deliver only what is appended
+    /// afterwards. Default false: read from the beginning. Does not apply to a file that
+    /// appears later, to a replacement, or after a truncation (those are read from offset 0).
+    /// </summary>
+    public bool FromEnd { get; init; }
+
+    /// <summary>
+    /// Resume from a previously reported position. Used only if the file at the path still has
+    /// the same <see cref="FileIdentity"/> and is at least that long; otherwise the tail starts
+    /// as <see cref="FromEnd"/> says.
+    /// </summary>
+    public TailPosition? StartAt { get; init; }
+
+    /// <summary>
+    /// Called on the read loop after each chunk has been delivered (its <c>OnNext</c> returned),
+    /// with the file and the offset just past that chunk. A checkpoint feature can record it.
+    /// Must be quick and must not throw.
+    /// </summary>
+    public Action<TailPosition>? PositionChanged { get; init; }
+
+    /// <summary>The clock the poll waits on. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
