@@ -2,5 +2,5 @@ namespace RxFactorio.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => new RxFactorio.Framing.FramingOptions().MaxLineBytes > 0 ? 0 : 1;
+    private static Task<int> Main(string[] args) => CliApp.RunAsync(args, Console.Out, Console.Error);
 }

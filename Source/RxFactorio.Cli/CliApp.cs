@@ -1,0 +1,31 @@
+using System.CommandLine;
+using RxFactorio.Cli.Commands;
+
+namespace RxFactorio.Cli;
+
+/// <summary>The <c>rxfactorio</c> command line: builds the commands and runs one, returning its exit code.</summary>
+internal static class CliApp
+{
+    public static RootCommand Build(TextWriter output, TextWriter error) =>
+        new("rxfactorio: stream Factorio telemetry (JSON Lines from the game's mod) to Weights & Biases.")
+        {
+            ValidateCommand.Create(output, error),
+        };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = Build(output, error);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"rxfactorio: {problem.Message}").ConfigureAwait(false);
+            }
+            await error.WriteLineAsync("Try 'rxfactorio --help'.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}
