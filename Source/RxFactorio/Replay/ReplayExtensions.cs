@@ -1,5 +1,4 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using RxFactorio.Events;
 
@@ -24,41 +23,6 @@ public static class ReplayExtensions
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(scheduler);
-        return Observable.Create<FactorioEvent>(observer =>
-        {
-            var enumerator = events.GetEnumerator();
-            var start = scheduler.Now;
-            var gameSeconds = 0.0;
-            long? previousTick = null;
-            FactorioEvent? due = null;
-            var scheduled = scheduler.Schedule(start, self =>
-            {
-                if (due is not null)
-                {
-                    observer.OnNext(due);
-                }
-                try
-                {
-                    if (!enumerator.MoveNext())
-                    {
-                        observer.OnCompleted();
-                        return;
-                    }
-                    due = enumerator.Current;
-                }
-                catch (Exception ex)
-                {
-                    observer.OnError(ex);
-                    return;
-                }
-                if (previousTick is { } before && due.Tick > before)
-                {
-                    gameSeconds += (due.Tick - before) / TicksPerSecond;
-                }
-                previousTick = due.Tick;
-                self(speed.IsMax ? scheduler.Now : start + TimeSpan.FromSeconds(gameSeconds / speed.Factor));
-            });
-            return new CompositeDisposable(scheduled, enumerator);
-        });
+        return Observable.Create<FactorioEvent>(observer => new Replayer(events.GetEnumerator(), speed, scheduler, observer).Start());
     }
 }

@@ -1,0 +1,137 @@
+using Microsoft.Reactive.Testing;
+using RxFactorio.Events;
+using RxFactorio.Replay;
+using RxFactorio.Runs;
+using RxFactorio.Sinks;
+using RxFactorio.Tests.Support;
+
+namespace RxFactorio.Tests.Replay;
+
+public sealed class ReplayTests : ReactiveTest
+{
+    private static readonly long Second = TimeSpan.TicksPerSecond;
+
+    private static List<(long At, long Tick)> Replay(IEnumerable<FactorioEvent> events, ReplaySpeed speed)
+    {
+        var scheduler = new TestScheduler();
+        var seen = new List<(long, long)>();
+        using var _ = events.ReplayAt(speed, scheduler).Subscribe(e => seen.Add((scheduler.Clock, e.Tick)));
+        scheduler.Start();
+        return seen;
+    }
+
+    [Test]
+    public void Replay_AtSpeedOne_EmitsEachEventAtItsGameTime()
+    {
+        var events = new[] { Ev.Stats("s", 10), Ev.Stats("s", 11), Ev.Stats("s", 13) };
+
+        Assert.That(Replay(events, ReplaySpeed.RealTime), Is.EqualTo(new[] { (0L, 1200L), (2 * Second, 1320L), (6 * Second, 1560L) }));
+    }
+
+    [Test]
+    public void Replay_AtSpeedFour_DividesGameTime()
+    {
+        var events = new[] { Ev.Stats("s", 10), Ev.Stats("s", 12) };
+
+        Assert.That(Replay(events, ReplaySpeed.Times(4)), Is.EqualTo(new[] { (0L, 1200L), (Second, 1440L) }));
+    }
+
+    [Test]
+    public void Replay_TickGoingBackwards_IsDueAtOnceAndTimeGoesOnFromThere()
+    {
+        var events = new FactorioEvent[] { Ev.Stats("a", 100), Ev.Init("b", 0), Ev.Stats("b", 1) };
+
+        Assert.That(Replay(events, ReplaySpeed.RealTime), Is.EqualTo(new[] { (0L, 12000L), (0L, 0L), (2 * Second, 120L) }));
+    }
+
+    [Test]
+    public void Replay_AtMaxSpeed_EmitsEverythingAtOnce()
+    {
+        var events = Enumerable.Range(1, 100).Select(c => Ev.Stats("s", c));
+
+        Assert.That(Replay(events, ReplaySpeed.Max).Select(e => e.At).Distinct(), Is.EqualTo(new[] { 0L }));
+    }
+
+    [Test]
+    public void Replay_ReadsTheNextEventOnlyWhenThePreviousIsDue()
+    {
+        var pulled = 0;
+        IEnumerable<FactorioEvent> Events()
+        {
+            for (var c = 1; c <= 1000; c++)
+            {
+                pulled++;
+                yield return Ev.Stats("s", c);
+            }
+        }
+        var scheduler = new TestScheduler();
+        using var _ = Events().ReplayAt(ReplaySpeed.RealTime, scheduler).Subscribe(_ => { });
+
+        scheduler.AdvanceTo(10 * Second);
+
+        Assert.That(pulled, Is.InRange(5, 7), "about one event per two game seconds, never the whole recording");
+    }
+
+    [TestCase("1", 1.0)]
+    [TestCase("0.5", 0.5)]
+    [TestCase("MAX", double.PositiveInfinity)]
+    public void ReplaySpeed_Parses(string text, double factor)
+    {
+        Assert.That(ReplaySpeed.TryParse(text, out var speed), Is.True);
+        Assert.That(speed.Factor, Is.EqualTo(factor));
+    }
+
+    [TestCase("0")]
+    [TestCase("-2")]
+    [TestCase("fast")]
+    [TestCase("NaN")]
+    public void ReplaySpeed_RejectsNonsense(string text) => Assert.That(ReplaySpeed.TryParse(text, out _), Is.False);
+
+    /// <summary>
+    /// The whole freeplay recording at --speed 1 with the default options: the sink calls and
+    /// their virtual times follow from the recording itself. Stats come every 2 game seconds; a
+    /// row is complete when the next cycle arrives; the 5 s batch windows start when the run does.
+    /// </summary>
+    [Test]
+    public void WholeRecording_AtSpeedOne_ProducesTheExpectedSinkCallsAtTheExpectedTimes()
+    {
+        var path = Parse.RepoFile("samples", "recordings", "freeplay.jsonl");
+        var events = RecordingReader.ReadEvents(path).ToList();
+        var stats = events.OfType<StatsEvent>().ToList();
+        var firstTick = events[0].Tick;
+        long At(long tick) => (tick - firstTick) * Second / 60;
+
+        var scheduler = new TestScheduler();
+        var sink = new RecordingSink(scheduler);
+        var options = new RunOptions { Random = new Random(1) };
+        var done = false;
+        using var _ = RecordingReader.ReadEvents(path).ReplayAt(ReplaySpeed.RealTime, scheduler)
+            .ToRunCommands(options, scheduler).SendTo(sink).Subscribe(_ => { }, () => done = true);
+        scheduler.Start();
+
+        var window = options.BatchWindow.Ticks;
+        var end = At(events[^1].Tick);
+        var expected = new List<(long At, string What)> { (0, "start") };
+        var released = stats.Select((s, i) => (s.Cycle, At: i + 1 < stats.Count ? At(stats[i + 1].Tick) : end)).ToList();
+        // A row released exactly on a window boundary lands in the next window: the window's
+        // timer was scheduled before the event that released the row. The end of the recording
+        // flushes whatever the last window holds.
+        foreach (var batch in released.GroupBy(r => Math.Min(((r.At / window) + 1) * window, end)))
+        {
+            expected.Add((batch.Key, $"batch {batch.First().Cycle}..{batch.Last().Cycle}"));
+        }
+        expected.Add((end, "finish Shutdown"));
+
+        var actual = sink.Commands.Select(c => (c.At.Ticks, c.Command switch
+        {
+            StartRun => "start",
+            LogBatch b => $"batch {b.Rows[0].Step}..{b.Rows[^1].Step}",
+            FinishRun f => $"finish {f.Reason}",
+            _ => "?",
+        })).ToList();
+        Assert.That(done, Is.True);
+        Assert.That(actual, Is.EqualTo(expected));
+        Assert.That(sink.RowsOf(sink.StartedRuns.Single().RunId).Select(r => r.Step), Is.EqualTo(stats.Select(s => s.Cycle)));
+        Assert.That(sink.LogLinesOf(sink.StartedRuns.Single().RunId), Has.Count.EqualTo(events.OfType<GameEvent>().Count()));
+    }
+}
