@@ -25,7 +25,7 @@ public sealed partial class WandbConnection : IDisposable
         TimeProvider = time;
         Counters = counters;
         _logger = loggerFactory.CreateLogger("RxFactorio.Wandb");
-        _api = RestService.ForGenerated<IWandbApi>(http, WandbJsonContext.CreateRefitSettings());
+        _api = RestService.ForGenerated<IWandbApi>(http, WandbRefit.CreateRefitSettings());
     }
 
     /// <summary>The validated options.</summary>

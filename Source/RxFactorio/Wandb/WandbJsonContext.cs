@@ -14,7 +14,10 @@ namespace RxFactorio.Wandb;
 [JsonSerializable(typeof(FileStreamResponse))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
-internal sealed partial class WandbJsonContext : JsonSerializerContext
+internal sealed partial class WandbJsonContext : JsonSerializerContext;
+
+/// <summary>Refit's serializer settings for W&amp;B (a separate class: static initializers across the context's partial files run in no set order).</summary>
+internal static class WandbRefit
 {
     /// <summary>The options Refit and the size estimates share: Refit's fast-path options with this context.</summary>
     internal static readonly JsonSerializerOptions RefitOptions = CreateRefitOptions();
@@ -22,7 +25,7 @@ internal sealed partial class WandbJsonContext : JsonSerializerContext
     private static JsonSerializerOptions CreateRefitOptions()
     {
         var options = SystemTextJsonContentSerializer.GetFastPathJsonSerializerOptions();
-        options.TypeInfoResolver = Default;
+        options.TypeInfoResolver = WandbJsonContext.Default;
         options.MakeReadOnly();
         return options;
     }

@@ -32,7 +32,7 @@ public sealed class WandbRunClient
         _connection = connection;
         _options = connection.Options;
         _logger = connection.LoggerFactory.CreateLogger<WandbRunClient>();
-        _packer = new FileStreamPacker(_options.MaxRequestBytes, _options.MaxLineBytes, WandbJsonContext.RefitOptions);
+        _packer = new FileStreamPacker(_options.MaxRequestBytes, _options.MaxLineBytes, WandbRefit.RefitOptions);
         Run = run;
         _lastRequestTicks = connection.TimeProvider.GetUtcNow().UtcTicks;
     }
