@@ -170,6 +170,33 @@ public class RetryTests
         Assert.That(handler.FileStreamRequests, Has.Count.EqualTo(2));
     }
 
+    [Test]
+    public async Task FileStreamRetries_StopAfterTheRetryDuration_WithAClearFailure()
+    {
+        var options = WandbTestKit.Options(o => o with { FileStreamRetryDuration = TimeSpan.FromMinutes(5) });
+        var (connection, handler, time) = WandbTestKit.Connect(options);
+        using var _ = connection;
+        var run = WandbTestKit.Run();
+        var client = connection.CreateRunClient(run);
+        await client.StartAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            handler.EnqueueFileStream(HttpStatusCode.ServiceUnavailable, "down");
+        }
+
+        var send = client.SendAsync(WandbTestKit.Batch(run, [WandbTestKit.Row(1, ("a", 1))]));
+        for (var i = 0; i < 6 && !send.IsCompleted; i++)
+        {
+            await handler.WaitForRequestsAsync(2 + i);
+            time.Advance(TimeSpan.FromSeconds(61));
+        }
+
+        var e = Assert.ThrowsAsync<WandbRequestException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.That(e!.Message, Does.Contain("timed out").And.Contain("file_stream"));
+        Assert.That(client.State, Is.EqualTo(WandbRunState.Failed));
+        Assert.That(client.HistoryOffset, Is.Zero);
+    }
+
     [TestCase(408, true)]
     [TestCase(429, true)]
     [TestCase(500, true)]
