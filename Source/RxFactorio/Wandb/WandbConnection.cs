@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Refit;
+using RxFactorio.Runs;
+
+namespace RxFactorio.Wandb;
+
+/// <summary>
+/// One HTTP pipeline to one W&amp;B server, shared by all runs: <see cref="HttpClient"/> →
+/// resilience handler (retries, timeouts) → <see cref="WandbAuthHandler"/> → the inner handler
+/// (a <see cref="SocketsHttpHandler"/>, or a test's fake), with a source-generated Refit client on top.
+/// Point it at any server with <see cref="WandbOptions.BaseUrl"/>.
+/// </summary>
+public sealed partial class WandbConnection : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly IWandbApi _api;
+    private readonly ILogger _logger;
+
+    private WandbConnection(WandbOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time, WandbCounters counters)
+    {
+        Options = options;
+        _http = http;
+        LoggerFactory = loggerFactory;
+        TimeProvider = time;
+        Counters = counters;
+        _logger = loggerFactory.CreateLogger("RxFactorio.Wandb");
+        _api = RestService.ForGenerated<IWandbApi>(http, WandbRefit.CreateRefitSettings());
+    }
+
+    /// <summary>The validated options.</summary>
+    public WandbOptions Options { get; }
+
+    /// <summary>Counters for every request and run of this connection.</summary>
+    public WandbCounters Counters { get; }
+
+    /// <summary>The clock for heartbeats, retry waits and timeouts.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Where loggers come from.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Builds the HTTP pipeline without dependency injection.</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <param name="credentials">The API key.</param>
+    /// <param name="loggerFactory">Logging; default none.</param>
+    /// <param name="timeProvider">The clock; default <see cref="TimeProvider.System"/>. Tests pass a <c>FakeTimeProvider</c>.</param>
+    /// <param name="innerHandler">The innermost handler; default a <see cref="SocketsHttpHandler"/>. Tests pass a fake.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static WandbConnection Create(
+        WandbOptions options,
+        WandbCredentials credentials,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        HttpMessageHandler? innerHandler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(credentials);
+        options.Validate();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        timeProvider ??= TimeProvider.System;
+        var counters = new WandbCounters();
+        var auth = new WandbAuthHandler(options.BaseUrl, credentials, options.UserAgent)
+        {
+            InnerHandler = innerHandler ?? new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AllowAutoRedirect = false,
+            },
+        };
+        var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), counters);
+        resilience.InnerHandler = auth;
+        var http = new HttpClient(resilience, disposeHandler: true)
+        {
+            BaseAddress = new Uri(options.BaseUrl.ToString().TrimEnd('/')),
+            // NOTE: attempt and total timeouts live in the resilience pipeline (on the TimeProvider).
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        return new WandbConnection(options, http, loggerFactory, timeProvider, counters);
+    }
+
+    /// <summary>A client for one run; call <see cref="WandbRunClient.StartAsync"/> first.</summary>
+    /// <param name="run">The run.</param>
+    public WandbRunClient CreateRunClient(RunInfo run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new WandbRunClient(this, run);
+    }
+
+    /// <summary>Checks the key with the <c>Viewer</c> query and returns the account's default entity.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="WandbAuthenticationException">The key is not accepted (401/403, or a null viewer).</exception>
+    /// <exception cref="WandbRequestException">The request failed.</exception>
+    public async Task<WandbViewer> ViewerAsync(CancellationToken cancellationToken = default)
+    {
+        const string operation = "Viewer";
+        Counters.AddRequest();
+        var request = new GraphQlRequest<NoVariables>(WandbQueries.Viewer, new NoVariables(), operation);
+        var response = await Call(() => _api.ViewerAsync(request, WandbRequestKind.GraphQl, cancellationToken), operation, null, null, cancellationToken).ConfigureAwait(false);
+        var data = EnsureGraphQl(response, operation, null, null);
+        var viewer = data.Viewer
+            ?? throw new WandbAuthenticationException(operation, Options.NetLocation, Options.Entity, Options.Project, System.Net.HttpStatusCode.Unauthorized,
+                "invalid credentials: the server did not recognize an account for this API key");
+        return new WandbViewer(viewer.Id, viewer.Entity, viewer.Username);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _http.Dispose();
+
+    internal ILogger Logger => _logger;
+}
+
+/// <summary>The account an API key belongs to.</summary>
+/// <param name="Id">The user's id.</param>
+/// <param name="Entity">The default entity (runs go here when <see cref="WandbOptions.Entity"/> is null).</param>
+/// <param name="Username">The user name.</param>
+public sealed record WandbViewer(string? Id, string? Entity, string? Username);

@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using RxFactorio.Runs;
+
+namespace RxFactorio.Wandb;
+
+/// <summary>
+/// Writes the text of run-file lines and the config JSON string. Doubles are written in
+/// shortest round-trip form (integral values without a fraction, e.g. <c>36000</c>), and
+/// NaN/±Infinity as the bare tokens W&amp;B accepts.
+/// </summary>
+internal static class WandbJsonLines
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    private static readonly DateTimeOffset UnixEpoch = DateTimeOffset.UnixEpoch;
+
+    /// <summary><c>{"_step":…,"_runtime":…,"_timestamp":…,&lt;keys&gt;}</c>.</summary>
+    public static string HistoryLine(HistoryRow row) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("_step", row.Step);
+        WriteNumber(w, "_runtime", row.Runtime);
+        WriteNumber(w, "_timestamp", UnixSeconds(row.Timestamp));
+        foreach (var (key, value) in row.Values.IsDefault ? [] : row.Values.AsSpan())
+        {
+            if (key is "_step" or "_runtime" or "_timestamp")
+            {
+                continue;
+            }
+            WriteNumber(w, key, value);
+        }
+        w.WriteEndObject();
+    });
+
+    /// <summary>The whole summary as one line: the latest values, plus <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c> and <c>_wandb.runtime</c> when known.</summary>
+    public static string SummaryLine(IReadOnlyList<KeyValuePair<string, double>> summary, HistoryRow? lastRow) => Write(w =>
+    {
+        w.WriteStartObject();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, value) in summary)
+        {
+            if (keys.Add(key))
+            {
+                WriteNumber(w, key, value);
+            }
+        }
+        if (lastRow is not null)
+        {
+            if (!keys.Contains("_step"))
+            {
+                w.WriteNumber("_step", lastRow.Step);
+            }
+            if (!keys.Contains("_runtime"))
+            {
+                WriteNumber(w, "_runtime", lastRow.Runtime);
+            }
+            if (!keys.Contains("_timestamp"))
+            {
+                WriteNumber(w, "_timestamp", UnixSeconds(lastRow.Timestamp));
+            }
+            if (!keys.Contains("_wandb") && double.IsFinite(lastRow.Runtime))
+            {
+                w.WriteStartObject("_wandb");
+                w.WriteNumber("runtime", (long)Math.Floor(lastRow.Runtime));
+                w.WriteEndObject();
+            }
+        }
+        w.WriteEndObject();
+    });
+
+    /// <summary>
+    /// An <c>output.log</c> line in wandb-core's legacy console format:
+    /// <c>&lt;UTC time, microseconds, no Z&gt; &lt;text&gt;</c>. Line breaks in the text become spaces.
+    /// </summary>
+    public static string LogLine(DateTimeOffset time, string text)
+    {
+        var stamp = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        return stamp + " " + text.Replace('\r', ' ').Replace('\n', ' ');
+    }
+
+    /// <summary>The config as UpsertBucket's JSON string: every top-level key wrapped as <c>{"value": …}</c>; <c>null</c> values are left out.</summary>
+    public static string ConfigJson(IEnumerable<KeyValuePair<string, object?>> config) => Write(w =>
+    {
+        w.WriteStartObject();
+        foreach (var (key, value) in config)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            w.WriteStartObject(key);
+            w.WritePropertyName("value");
+            WriteValue(w, value);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    });
+
+    /// <summary>Unix seconds with sub-second precision.</summary>
+    public static double UnixSeconds(DateTimeOffset time) => (time.UtcTicks - UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
+
+    private static void WriteValue(Utf8JsonWriter w, object value)
+    {
+        switch (value)
+        {
+            case string s: w.WriteStringValue(s); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case long l: w.WriteNumberValue(l); break;
+            case int i: w.WriteNumberValue(i); break;
+            case double d: WriteDoubleValue(w, d); break;
+            case float f: WriteDoubleValue(w, f); break;
+            case decimal m: w.WriteNumberValue(m); break;
+            case IFormattable f: w.WriteStringValue(f.ToString(null, CultureInfo.InvariantCulture)); break;
+            default: w.WriteStringValue(value.ToString()); break;
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter w, string key, double value)
+    {
+        w.WritePropertyName(key);
+        WriteDoubleValue(w, value);
+    }
+
+    private static void WriteDoubleValue(Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumberValue(value);
+        }
+        else
+        {
+            w.WriteRawValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity", skipInputValidation: true);
+        }
+    }
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,311 @@
+using Microsoft.Extensions.Logging;
+using RxFactorio.Runs;
+using RxFactorio.Sinks;
+
+namespace RxFactorio.Wandb;
+
+/// <summary>
+/// Talks to W&amp;B for one run: UpsertBucket to create or resume it, then file_stream requests for
+/// history rows, the summary and <c>output.log</c> lines, heartbeats, and the final
+/// <c>complete</c>. Per-file line offsets advance only when a request succeeds; each request is
+/// built once, so a retry sends exactly the same bytes. Calls are serialized; it is safe to call
+/// <see cref="HeartbeatIfIdleAsync"/> from a timer while a batch is being sent.
+/// </summary>
+public sealed class WandbRunClient
+{
+    private readonly WandbConnection _connection;
+    private readonly WandbOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Queue<PreparedRequest> _pending = new();
+    private readonly FileStreamPacker _packer;
+    private long _historyOffset;
+    private long _logOffset;
+    private long _nextHistoryOffset;
+    private long _nextLogOffset;
+    private long _lastRequestTicks;
+    private HistoryRow? _lastRow;
+    private volatile WandbRunState _state = WandbRunState.Created;
+
+    internal WandbRunClient(WandbConnection connection, RunInfo run)
+    {
+        _connection = connection;
+        _options = connection.Options;
+        _logger = connection.LoggerFactory.CreateLogger<WandbRunClient>();
+        _packer = new FileStreamPacker(_options.MaxRequestBytes, _options.MaxLineBytes, WandbRefit.RefitOptions);
+        Run = run;
+        _lastRequestTicks = connection.TimeProvider.GetUtcNow().UtcTicks;
+    }
+
+    /// <summary>The run.</summary>
+    public RunInfo Run { get; }
+
+    /// <summary>Where the client is in the run's life.</summary>
+    public WandbRunState State => _state;
+
+    /// <summary>The entity the server put the run in (from UpsertBucket's response), once started.</summary>
+    public string? Entity { get; private set; }
+
+    /// <summary>The project the server put the run in (from UpsertBucket's response), once started.</summary>
+    public string? Project { get; private set; }
+
+    /// <summary>The run's storage id from the server, once started.</summary>
+    public string? StorageId { get; private set; }
+
+    /// <summary>History lines the server has accepted (the next history offset).</summary>
+    public long HistoryOffset => Interlocked.Read(ref _historyOffset);
+
+    /// <summary><c>output.log</c> lines the server has accepted (the next log offset).</summary>
+    public long LogOffset => Interlocked.Read(ref _logOffset);
+
+    /// <summary>When the last request for this run ended (or the client was created).</summary>
+    public DateTimeOffset LastRequestAt => new(Interlocked.Read(ref _lastRequestTicks), TimeSpan.Zero);
+
+    /// <summary>
+    /// Creates the run with UpsertBucket, or, when it ran before (after <see cref="FinishAsync"/>, or
+    /// <paramref name="resumed"/>), upserts it again under the same run id and continues its offsets.
+    /// Entity and project for file_stream come from the response.
+    /// </summary>
+    /// <param name="resumed">True when the run continues an earlier one with the same id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="WandbAuthenticationException">The key or access was refused.</exception>
+    /// <exception cref="WandbRequestException">The upsert failed; the run is now <see cref="WandbRunState.Failed"/>.</exception>
+    public async Task StartAsync(bool resumed = false, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_state is WandbRunState.Stopped or WandbRunState.Failed)
+            {
+                _logger.LogWarning("W&B run {RunId} is {State}; not starting it again.", Run.RunId, _state);
+                return;
+            }
+            var variables = new UpsertBucketVariables
+            {
+                Id = StorageId,
+                Name = Run.RunId,
+                Project = _options.Project,
+                Entity = _options.Entity,
+                GroupName = _options.Group,
+                DisplayName = Run.DisplayName,
+                Notes = _options.Notes,
+                Config = WandbJsonLines.ConfigJson(Run.Config),
+                JobType = _options.JobType,
+                Tags = _options.Tags.IsDefaultOrEmpty ? null : _options.Tags,
+            };
+            UpsertResult result;
+            try
+            {
+                result = await _connection.UpsertBucketAsync(variables, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WandbRequestException)
+            {
+                Abandon(WandbRunState.Failed);
+                throw;
+            }
+            finally
+            {
+                Touch();
+            }
+            Entity = result.Entity;
+            Project = result.Project;
+            StorageId = result.StorageId ?? StorageId;
+            if (result.HistoryLineCount > _nextHistoryOffset && _pending.Count == 0)
+            {
+                // The server already has history for this run id: append after it (as wandb-core does).
+                Interlocked.Exchange(ref _historyOffset, result.HistoryLineCount);
+                _nextHistoryOffset = result.HistoryLineCount;
+            }
+            var verb = _state == WandbRunState.Created && !resumed ? "started" : "resumed";
+            _state = WandbRunState.Running;
+            _logger.LogInformation("W&B run {RunId} ({DisplayName}) {Verb} in {Entity}/{Project}, history offset {Offset}.",
+                Run.RunId, Run.DisplayName, verb, Entity, Project, _nextHistoryOffset);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends a batch: its rows as <c>wandb-history.jsonl</c> lines, its summary as the one line of
+    /// <c>wandb-summary.json</c> (offset 0), its log lines as <c>output.log</c> lines, split into
+    /// requests below <see cref="WandbOptions.MaxRequestBytes"/>. A line over
+    /// <see cref="WandbOptions.MaxLineBytes"/> is dropped with a warning and counted.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="cancellationToken">Cancels sending; requests not yet sent stay queued and are sent first next time.</param>
+    /// <returns>True when sent; false when the run is stopped or failed (the batch is counted as skipped).</returns>
+    /// <exception cref="InvalidOperationException">The run was not started.</exception>
+    /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
+    public async Task<bool> SendAsync(LogBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!CanSend(batch.Rows.IsDefault ? 0 : batch.Rows.Length))
+            {
+                return false;
+            }
+            var rows = batch.Rows.IsDefault ? [] : batch.Rows;
+            var history = new List<string>(rows.Length);
+            foreach (var row in rows)
+            {
+                history.Add(WandbJsonLines.HistoryLine(row));
+            }
+            if (rows.Length > 0)
+            {
+                _lastRow = rows[^1];
+            }
+            var summary = batch.Summary.IsDefaultOrEmpty ? null : WandbJsonLines.SummaryLine(batch.Summary, _lastRow);
+            var now = _connection.TimeProvider.GetUtcNow();
+            var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select(l => WandbJsonLines.LogLine(now, l)).ToList();
+            var requests = _packer.Pack(history, summary, log, _nextHistoryOffset, _nextLogOffset, Dropped);
+            foreach (var request in requests)
+            {
+                _pending.Enqueue(request);
+                _nextHistoryOffset += request.HistoryLines;
+                _nextLogOffset += request.LogLines;
+            }
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            return _state == WandbRunState.Running;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sends a heartbeat (<c>{}</c>), or what is still queued, to keep the run alive.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>True when a request was sent.</returns>
+    /// <exception cref="WandbRequestException">The request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
+    public Task<bool> HeartbeatAsync(CancellationToken cancellationToken = default) => HeartbeatIfIdleAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>Like <see cref="HeartbeatAsync"/>, but only when no request ended in the last <paramref name="idle"/>.</summary>
+    /// <param name="idle">How long the run must have been without requests.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>True when a request was sent.</returns>
+    /// <exception cref="WandbRequestException">The request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
+    public async Task<bool> HeartbeatIfIdleAsync(TimeSpan idle, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_state != WandbRunState.Running || _connection.TimeProvider.GetUtcNow() - LastRequestAt < idle)
+            {
+                return false;
+            }
+            if (_pending.Count == 0)
+            {
+                _pending.Enqueue(new PreparedRequest(new FileStreamRequest(), 0, 0));
+            }
+            _connection.Counters.AddHeartbeat();
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends what is still queued, then <c>{"complete":true,"exitcode":N}</c>. Nothing is sent for a
+    /// run that is stopped, failed, or was never started.
+    /// </summary>
+    /// <param name="exitCode">0 marks the run finished; anything else, failed.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
+    public async Task FinishAsync(int exitCode = 0, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_state != WandbRunState.Running)
+            {
+                return;
+            }
+            _pending.Enqueue(new PreparedRequest(new FileStreamRequest { Complete = true, ExitCode = exitCode }, 0, 0));
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            if (_state == WandbRunState.Running)
+            {
+                _state = WandbRunState.Finished;
+                _logger.LogInformation("W&B run {RunId} finished with exit code {ExitCode} ({Lines} history lines).", Run.RunId, exitCode, HistoryOffset);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private bool CanSend(int rows)
+    {
+        switch (_state)
+        {
+            case WandbRunState.Running:
+                return true;
+            case WandbRunState.Created:
+                throw new InvalidOperationException($"W&B run {Run.RunId} was not started; call StartAsync first.");
+            default:
+                _connection.Counters.AddBatchSkipped();
+                _connection.Counters.AddRowsDropped(rows);
+                _logger.LogDebug("W&B run {RunId} is {State}; batch of {Rows} rows not sent.", Run.RunId, _state, rows);
+                return false;
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (_pending.TryPeek(out var request))
+        {
+            FileStreamResponse response;
+            try
+            {
+                response = await _connection.FileStreamAsync(Entity!, Project!, Run.RunId, request.Body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WandbRequestException e)
+            {
+                Touch();
+                Abandon(WandbRunState.Failed);
+                _logger.LogError("W&B run {RunId}: file_stream failed for good ({Reason}); later batches of this run are dropped. The data stays in the run log; upload it with sync.",
+                    Run.RunId, e.Message);
+                throw;
+            }
+            Touch();
+            _pending.Dequeue();
+            Interlocked.Add(ref _historyOffset, request.HistoryLines);
+            Interlocked.Add(ref _logOffset, request.LogLines);
+            _connection.Counters.AddRowsSent(request.HistoryLines);
+            if (response.Stopped == true)
+            {
+                Abandon(WandbRunState.Stopped);
+                _logger.LogWarning("W&B run {RunId} was stopped in the W&B UI; treating it as finished, later batches are dropped.", Run.RunId);
+                return;
+            }
+        }
+    }
+
+    private void Abandon(WandbRunState state)
+    {
+        _state = state;
+        var rows = _pending.Sum(r => (long)r.HistoryLines);
+        _pending.Clear();
+        _connection.Counters.AddRowsDropped(rows);
+    }
+
+    private void Dropped(string file, FileStreamPacker.DropReason reason, int bytes)
+    {
+        _connection.Counters.AddLineDropped();
+        if (file == FileStreamPacker.HistoryFile)
+        {
+            _connection.Counters.AddRowsDropped(1);
+        }
+        _logger.LogWarning("W&B run {RunId}: dropped a {File} line of {Bytes} bytes ({Reason}; limit {Limit} bytes per line, {RequestLimit} per request).",
+            Run.RunId, file, bytes, reason, _options.MaxLineBytes, _options.MaxRequestBytes);
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastRequestTicks, _connection.TimeProvider.GetUtcNow().UtcTicks);
+}
