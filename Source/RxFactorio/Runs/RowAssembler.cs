@@ -13,6 +13,9 @@ namespace RxFactorio.Runs;
 /// </summary>
 internal sealed class RowAssembler
 {
+    private const string EventsPrefix = "events/";
+    private const long TicksPerCycle = 120;
+
     private readonly RunInfo _run;
     private readonly RunOptions _options;
     private readonly RunKeyNames _names = new();
@@ -42,7 +45,7 @@ internal sealed class RowAssembler
                 ApplyStats(stats, now, rowDone);
                 break;
             case GameEvent game:
-                CountEvent(game.EventName);
+                CountEvent(game);
                 logLine(FormatLogLine(game));
                 break;
         }
@@ -90,14 +93,24 @@ internal sealed class RowAssembler
         }
         foreach (var m in stats.Metrics)
         {
-            _pending[m.Name] = m.Value;
+            // NOTE: the mod counts frequent events per interval into metrics as events/{name};
+            // those add to the count of event lines of the same name rather than replace it.
+            _pending[m.Name] = m.Name.StartsWith(EventsPrefix, StringComparison.Ordinal)
+                ? _pending.GetValueOrDefault(m.Name) + m.Value
+                : m.Value;
         }
     }
 
-    private void CountEvent(string eventName)
+    /// <summary>
+    /// Counts a game event into the row of the first sample at or after it (step
+    /// <c>ceil(tick / 120)</c>, as the mod's own per-interval counters do): the pending row when
+    /// the event belongs to it, else the next row.
+    /// </summary>
+    private void CountEvent(GameEvent e)
     {
-        var key = _names.Event(eventName);
-        var counts = _pending ?? _carriedEventCounts;
+        var key = _names.Event(e.EventName);
+        var sampleStep = (e.Tick + TicksPerCycle - 1) / TicksPerCycle;
+        var counts = _pending is not null && sampleStep <= _pendingStep ? _pending : _carriedEventCounts;
         counts[key] = counts.GetValueOrDefault(key) + 1;
     }
 

@@ -74,9 +74,9 @@ public sealed class BatchingTests : ReactiveTest
         var options = new RunOptions { BatchWindow = TimeSpan.FromTicks(10_000), IdleTimeout = TimeSpan.Zero, Every = 2 };
         var sink = Run(options,
             OnNext<FactorioEvent>(201, Ev.Stats("s", 1, production: [("coal", 1)])),
-            OnNext<FactorioEvent>(202, Ev.Event("s", 121, "on_rocket_launched")),
+            OnNext<FactorioEvent>(202, Ev.Event("s", 100, "on_rocket_launched")),
             OnNext<FactorioEvent>(203, Ev.Stats("s", 2, production: [("coal", 3)])),
-            OnNext<FactorioEvent>(204, Ev.Event("s", 241, "on_rocket_launched")),
+            OnNext<FactorioEvent>(204, Ev.Event("s", 230, "on_rocket_launched")),
             OnCompleted<FactorioEvent>(50_000));
 
         var row = sink.RowsOf(sink.StartedRuns.Single().RunId).Single();

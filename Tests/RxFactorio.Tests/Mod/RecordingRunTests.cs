@@ -17,8 +17,6 @@ public sealed class RecordingRunTests
         ["freeplay.jsonl"] = [new("freeplay_216000", 300, 1800, 2099, 9, RunEndReason.Shutdown)],
         ["two-sessions.jsonl"] =
         [
-            // NOTE: the README says "3 research events" per session; generate.py puts its research at
-            // relative cycles 5, 40, 75, 95 (session 1) and 150, 170 (session 2): 4 + 2 = the README's 6.
             new("freeplay_36000", 100, 300, 399, 4, RunEndReason.NewSession),
             new("freeplay_48000", 100, 400, 499, 2, RunEndReason.Shutdown),
         ],

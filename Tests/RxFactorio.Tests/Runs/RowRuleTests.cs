@@ -104,8 +104,8 @@ public sealed class RowRuleTests : ReactiveTest
         var (sink, _) = Run(Fast,
             OnNext<FactorioEvent>(205, Ev.Event("s", 100, "on_research_started", fields: [("tech_name", "\"automation-2\""), ("tech_level", "1")])),
             OnNext<FactorioEvent>(210, Ev.Stats("s", 1, production: [("coal", 1)])),
-            OnNext<FactorioEvent>(215, Ev.Event("s", 130, "on_research_finished", fields: [("tech_name", "\"automation-2\""), ("tech_level", "1")])),
-            OnNext<FactorioEvent>(216, Ev.Event("s", 131, "on_research_finished")),
+            OnNext<FactorioEvent>(215, Ev.Event("s", 110, "on_research_finished", fields: [("tech_name", "\"automation-2\""), ("tech_level", "1")])),
+            OnNext<FactorioEvent>(216, Ev.Event("s", 111, "on_research_finished")),
             OnNext<FactorioEvent>(220, Ev.Stats("s", 2, production: [("coal", 1)])),
             OnCompleted<FactorioEvent>(300));
 
@@ -118,9 +118,36 @@ public sealed class RowRuleTests : ReactiveTest
         Assert.That(sink.LogLinesOf(run), Is.EqualTo(new[]
         {
             "[tick 100] on_research_started automation-2 1",
-            "[tick 130] on_research_finished automation-2 1",
-            "[tick 131] on_research_finished",
+            "[tick 110] on_research_finished automation-2 1",
+            "[tick 111] on_research_finished",
         }));
+    }
+
+    [Test]
+    public void GameEvents_OfALaterCycle_AreCountedAtThatCycleNotThePendingOne()
+    {
+        var (sink, _) = Run(Fast,
+            OnNext<FactorioEvent>(210, Ev.Stats("s", 19, production: [("coal", 1)])),
+            OnNext<FactorioEvent>(215, Ev.Event("s", 2400, "on_research_finished")),
+            OnNext<FactorioEvent>(220, Ev.Stats("s", 20, production: [("coal", 1)])),
+            OnCompleted<FactorioEvent>(300));
+
+        var rows = sink.RowsOf(OnlyRun(sink));
+        Assert.That(rows.Select(r => (r.Step, r["events/on_research_finished"])), Is.EqualTo(new[] { (19L, (double?)null), (20L, 1.0) }));
+    }
+
+    [Test]
+    public void ModEventCounters_AddToTheCountOfEventLinesOfTheSameName()
+    {
+        var counted = Ev.Stats("s", 2, production: [("coal", 1)]) with { Metrics = [new Measurement("events/on_built_entity", 5)] };
+        var (sink, _) = Run(Fast,
+            OnNext<FactorioEvent>(210, Ev.Stats("s", 1, production: [("coal", 1)])),
+            OnNext<FactorioEvent>(211, Ev.Event("s", 200, "on_built_entity")),
+            OnNext<FactorioEvent>(212, Ev.Event("s", 201, "on_built_entity")),
+            OnNext<FactorioEvent>(220, counted),
+            OnCompleted<FactorioEvent>(300));
+
+        Assert.That(sink.RowsOf(OnlyRun(sink))[1]["events/on_built_entity"], Is.EqualTo(7));
     }
 
     [Test]
