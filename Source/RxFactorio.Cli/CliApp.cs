@@ -1,20 +1,27 @@
 using System.CommandLine;
 using RxFactorio.Cli.Commands;
+using RxFactorio.Cli.Hosting;
 
 namespace RxFactorio.Cli;
 
 /// <summary>The <c>rxfactorio</c> command line: builds the commands and runs one, returning its exit code.</summary>
 internal static class CliApp
 {
-    public static RootCommand Build(TextWriter output, TextWriter error) =>
+    public static RootCommand Build(CliEnvironment environment) =>
         new("rxfactorio: stream Factorio telemetry (JSON Lines from the game's mod) to Weights & Biases.")
         {
-            ValidateCommand.Create(output, error),
+            RunCommand.Create(environment),
+            ReplayCommand.Create(environment),
+            ValidateCommand.Create(environment.Output, environment.Error),
         };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, CliEnvironment.Process(output, error), cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
-        var root = Build(output, error);
+        var (output, error) = (environment.Output, environment.Error);
+        var root = Build(environment);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

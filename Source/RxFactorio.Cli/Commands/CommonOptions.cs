@@ -1,0 +1,82 @@
+using System.CommandLine;
+
+namespace RxFactorio.Cli.Commands;
+
+/// <summary>The flags <c>run</c> and <c>replay</c> share; each maps onto one configuration key.</summary>
+internal sealed class CommonOptions
+{
+    public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (default: ./rxfactorio.json if present)." };
+
+    public Option<string?> Mode { get; } = new("--mode") { Description = "online, offline or disabled (default: online when an API key is found, else offline). Env: WANDB_MODE." };
+
+    public Option<string?> Project { get; } = new("--project") { Description = "W&B project (default factorio-experiments). Env: WANDB_PROJECT." };
+
+    public Option<string?> Entity { get; } = new("--entity") { Description = "W&B entity (default: the API key's default entity). Env: WANDB_ENTITY." };
+
+    public Option<string?> BaseUrl { get; } = new("--base-url") { Description = "W&B server (default https://api.wandb.ai). Env: WANDB_BASE_URL." };
+
+    public Option<string?> Tags { get; } = new("--tags") { Description = "Comma-separated run tags. Env: WANDB_TAGS." };
+
+    public Option<string?> Group { get; } = new("--group") { Description = "Run group. Env: WANDB_RUN_GROUP." };
+
+    public Option<string?> Notes { get; } = new("--notes") { Description = "Run notes. Env: WANDB_NOTES." };
+
+    public Option<string?> JobType { get; } = new("--job-type") { Description = "Run job type. Env: WANDB_JOB_TYPE." };
+
+    public Option<bool> AllowInsecureHttp { get; } = new("--allow-insecure-http") { Description = "Allow plain http:// to a non-loopback server (the API key would travel unencrypted)." };
+
+    public Option<string?> Dir { get; } = new("--dir") { Description = "Where offline runs are written (a wandb/ folder inside it). Env: WANDB_DIR. Default: the working directory." };
+
+    public Option<string?> IdleTimeout { get; } = new("--idle-timeout") { Description = "Finish a run after this long without events, e.g. 15m; 0 = never (default 15m)." };
+
+    public Option<string?> BatchWindow { get; } = new("--batch-window") { Description = "How long rows are collected into one request, e.g. 5s (default 5s)." };
+
+    public Option<string?> Every { get; } = new("--every") { Description = "Downsample: log the mean of every N cycles (default 1 = off)." };
+
+    public Option<bool> NoZeroFill { get; } = new("--no-zero-fill") { Description = "Do not log items seen earlier in a run and absent now as 0." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in All())
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The flags that were given, as configuration keys (the highest layer).</summary>
+    public Dictionary<string, string?> ToConfiguration(ParseResult parse)
+    {
+        var values = new Dictionary<string, string?>();
+        void Put(string key, string? value)
+        {
+            if (value is not null)
+            {
+                values[key] = value;
+            }
+        }
+        Put("wandb:mode", parse.GetValue(Mode));
+        Put("wandb:project", parse.GetValue(Project));
+        Put("wandb:entity", parse.GetValue(Entity));
+        Put("wandb:baseUrl", parse.GetValue(BaseUrl));
+        Put("wandb:tags", parse.GetValue(Tags));
+        Put("wandb:group", parse.GetValue(Group));
+        Put("wandb:notes", parse.GetValue(Notes));
+        Put("wandb:jobType", parse.GetValue(JobType));
+        Put("wandb:dir", parse.GetValue(Dir));
+        Put("runs:idleTimeout", parse.GetValue(IdleTimeout));
+        Put("runs:batchWindow", parse.GetValue(BatchWindow));
+        Put("runs:every", parse.GetValue(Every));
+        if (parse.GetValue(AllowInsecureHttp))
+        {
+            values["wandb:allowInsecureHttp"] = "true";
+        }
+        if (parse.GetValue(NoZeroFill))
+        {
+            values["runs:zeroFill"] = "false";
+        }
+        return values;
+    }
+
+    private IEnumerable<Option> All() =>
+        [Config, Mode, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir, IdleTimeout, BatchWindow, Every, NoZeroFill];
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using RxFactorio.Cli.Hosting;
+using RxFactorio.Events;
+using RxFactorio.Framing;
+using RxFactorio.Sources;
+
+namespace RxFactorio.Cli.Commands;
+
+/// <summary><c>rxfactorio run [--source PATH]...</c>: streams a live game to W&amp;B until stopped.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var sources = new Option<string[]>("--source")
+        {
+            Description = $"A FIFO, a file the game appends to, or - for stdin; repeat for several games. Default: {DefaultSource()}",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var fromEnd = new Option<bool>("--from-end") { Description = "For a tailed file: skip what is already in it and read only new lines." };
+        var common = new CommonOptions();
+        var command = new Command("run", """
+            Stream a live game to W&B: read the mod's JSON Lines from a FIFO or a file, one run per
+            game session, until Ctrl+C or SIGTERM; then every run is flushed and finished.
+            Start it BEFORE the game: it creates the FIFO, and a game writing to a FIFO that nobody
+            reads freezes.
+
+            Examples:
+              rxfactorio run
+              rxfactorio run --source ~/.factorio/script-output/events.pipe --project my-factory
+              rxfactorio run --source server1/events.jsonl --source server2/events.jsonl --from-end
+            """)
+        {
+            sources, fromEnd,
+        };
+        common.AddTo(command);
+        command.SetAction((parse, ct) =>
+        {
+            var paths = parse.GetValue(sources) is { Length: > 0 } given ? given : [DefaultSource()];
+            var tail = new TailOptions { FromEnd = parse.GetValue(fromEnd) };
+            return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers) =>
+                paths.Select(path => LiveSources
+                        .Open(path, tail, loggers.CreateLogger("rxfactorio.source"))
+                        .ToEvents(path, new FramingOptions { Diagnostics = diagnostics }, new ParseOptions { Diagnostics = diagnostics }))
+                    .Merge(),
+                environment, ct);
+        });
+        return command;
+    }
+
+    /// <summary><c>events.pipe</c> in the platform's Factorio <c>script-output</c> folder.</summary>
+    public static string DefaultSource()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var folder = OperatingSystem.IsWindows()
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "Factorio", "script-output")
+            : OperatingSystem.IsMacOS()
+                ? Path.Combine(home, "Library", "Application Support", "factorio", "script-output")
+                : Path.Combine(home, ".factorio", "script-output");
+        return Path.Combine(folder, "events.pipe");
+    }
+}

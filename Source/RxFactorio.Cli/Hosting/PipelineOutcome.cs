@@ -1,0 +1,64 @@
+using RxFactorio.Runs;
+using RxFactorio.Sinks;
+
+namespace RxFactorio.Cli.Hosting;
+
+/// <summary>What a pipeline delivered: runs started and finished, rows and log lines, per run.</summary>
+internal sealed class PipelineOutcome
+{
+    private readonly Dictionary<string, RunTally> _runs = [];
+
+    public IReadOnlyCollection<RunTally> Runs => _runs.Values;
+
+    public long Rows => _runs.Values.Sum(r => r.Rows);
+
+    public bool EveryRunFinished => _runs.Values.All(r => r.Finished);
+
+    public void Locate(string runId, string location) => _runs[runId].Location = location;
+
+    public void Record(RunCommand command)
+    {
+        if (!_runs.TryGetValue(command.Run.RunId, out var tally))
+        {
+            tally = new RunTally(command.Run);
+            _runs.Add(command.Run.RunId, tally);
+        }
+        switch (command)
+        {
+            case StartRun:
+                tally.Finished = false;
+                break;
+            case LogBatch batch:
+                tally.Rows += batch.Rows.Length;
+                tally.LogLines += batch.LogLines.Length;
+                if (!batch.Rows.IsEmpty)
+                {
+                    tally.LastStep = batch.Rows[^1].Step;
+                }
+                break;
+            case FinishRun finish:
+                tally.Finished = true;
+                tally.EndReason = finish.Reason;
+                break;
+        }
+    }
+}
+
+/// <summary>One run's share of a <see cref="PipelineOutcome"/>.</summary>
+internal sealed class RunTally(RunInfo run)
+{
+    public RunInfo Run { get; } = run;
+
+    public long Rows { get; set; }
+
+    public long LogLines { get; set; }
+
+    public long? LastStep { get; set; }
+
+    public bool Finished { get; set; }
+
+    /// <summary>Where the run can be seen (a W&amp;B URL, an offline folder), when known.</summary>
+    public string? Location { get; set; }
+
+    public RunEndReason? EndReason { get; set; }
+}

@@ -1,0 +1,48 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using RxFactorio.Sources.Native;
+
+namespace RxFactorio.Sources;
+
+/// <summary>Opens a live source by path, choosing how to read it from what the path is.</summary>
+public static class LiveSources
+{
+    /// <summary>
+    /// <c>-</c> is stdin; an existing FIFO is a FIFO; an existing regular file is tailed; a path
+    /// that does not exist yet becomes a FIFO when it ends in <c>.pipe</c> (the mod's default name)
+    /// on Linux and macOS, and is otherwise a file that is waited for and tailed. On Windows,
+    /// where the game cannot write to a FIFO, every path is a tailed file.
+    /// </summary>
+    /// <param name="path">The path, or <c>-</c>.</param>
+    public static SourceKind Detect(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path == "-")
+        {
+            return SourceKind.Stdin;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            return SourceKind.TailedFile;
+        }
+        if (Libc.StatPath(path) is { } status)
+        {
+            return status.IsFifo ? SourceKind.Fifo : SourceKind.TailedFile;
+        }
+        return path.EndsWith(".pipe", StringComparison.Ordinal) ? SourceKind.Fifo : SourceKind.TailedFile;
+    }
+
+    /// <summary>Opens <paramref name="path"/> as <see cref="Detect"/> says.</summary>
+    /// <param name="path">The path, or <c>-</c>.</param>
+    /// <param name="tail">Options for a tailed file; <c>null</c> uses the defaults.</param>
+    /// <param name="logger">Where opens, reopens and truncations are logged.</param>
+    public static IObservable<ReadOnlySequence<byte>> Open(string path, TailOptions? tail = null, ILogger? logger = null)
+    {
+        var kind = Detect(path);
+        if (kind == SourceKind.Fifo && !OperatingSystem.IsWindows())
+        {
+            return ByteSources.FromFifo(path, logger: logger);
+        }
+        return kind == SourceKind.Stdin ? ByteSources.FromStdin(logger) : ByteSources.TailFile(path, tail, logger);
+    }
+}

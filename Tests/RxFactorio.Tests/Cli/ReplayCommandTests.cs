@@ -1,0 +1,106 @@
+using RxFactorio.FakeWandb;
+using RxFactorio.Tests.Support;
+
+namespace RxFactorio.Tests.Cli;
+
+/// <summary><c>rxfactorio replay</c> as a real child process against the W&amp;B-protocol test server on 127.0.0.1.</summary>
+public sealed class ReplayCommandTests
+{
+    private FakeWandbServer _server = null!;
+
+    [SetUp]
+    public async Task StartServer() => _server = await FakeWandbServer.StartAsync();
+
+    [TearDown]
+    public async Task StopServer() => await _server.DisposeAsync();
+
+    private Dictionary<string, string?> Online(string? key = null) => new()
+    {
+        ["WANDB_BASE_URL"] = _server.BaseUrl.ToString().TrimEnd('/'),
+        ["WANDB_API_KEY"] = key ?? _server.ApiKey,
+        ["WANDB_MODE"] = null,
+        ["WANDB_PROJECT"] = null,
+        ["WANDB_ENTITY"] = null,
+        ["NETRC"] = "/nonexistent/netrc",
+    };
+
+    [Test]
+    public async Task Replay_Online_DeliversEveryRowAndFinishesEveryRun()
+    {
+        var result = await CliProcess.RunAsync(["replay", Parse.RepoFile("samples", "recordings", "two-sessions.jsonl"), "--tags", "ci,replay"], Online());
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        var runs = _server.State.Runs.OrderBy(r => r.DisplayName).ToList();
+        Assert.That(runs.Select(r => r.DisplayName), Has.Exactly(1).Match(@"^freeplay_36000_\d+$").And.Exactly(1).Match(@"^freeplay_48000_\d+$"));
+        Assert.That(runs.Select(r => (r.Entity, r.Project)), Is.All.EqualTo((FakeWandbOptions.DefaultEntityName, "factorio-experiments")));
+        Assert.That(runs.Select(r => r.HistoryRows().Select(h => (long)h["_step"]!).ToList()), Is.EqualTo(new[]
+        {
+            Enumerable.Range(300, 100).Select(i => (long)i).ToList(),
+            Enumerable.Range(400, 100).Select(i => (long)i).ToList(),
+        }));
+        Assert.That(runs.Select(r => (r.Complete, r.ExitCode)), Is.All.EqualTo((true, (int?)0)));
+        Assert.That(runs.Select(r => r.Tags), Is.All.EqualTo(new[] { "ci", "replay" }));
+        Assert.That(result.Output, Does.Contain("2 run(s), 200 row(s), mode online"));
+        Assert.That(result.Output, Does.Contain($"/{FakeWandbOptions.DefaultEntityName}/factorio-experiments/runs/"));
+    }
+
+    [Test]
+    public async Task Replay_WrongKey_ExitsTwoAndNeverPrintsTheKey()
+    {
+        const string wrongKey = "wrong-key-0000000000000000000000000000000000";
+
+        var result = await CliProcess.RunAsync(["replay", Parse.RepoFile("samples", "recordings", "freeplay.jsonl")], Online(wrongKey));
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("rejected the API key").And.Contain(_server.BaseUrl.Authority));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(wrongKey));
+        Assert.That(_server.State.Runs, Is.Empty);
+    }
+
+    [Test]
+    public async Task Replay_OnlineWithoutAKey_ExitsTwoSayingHowToProvideOne()
+    {
+        var environment = Online();
+        environment["WANDB_API_KEY"] = null;
+        environment["WANDB_MODE"] = "online";
+
+        var result = await CliProcess.RunAsync(["replay", Parse.RepoFile("samples", "recordings", "freeplay.jsonl")], environment);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("no W&B API key").And.Contain("WANDB_API_KEY"));
+    }
+
+    [Test]
+    public async Task Replay_ProjectFromFlagOverridesEnvironment()
+    {
+        var environment = Online();
+        environment["WANDB_PROJECT"] = "from-env";
+
+        var result = await CliProcess.RunAsync(["replay", Parse.RepoFile("samples", "recordings", "freeplay.jsonl"), "--project", "from-flag"], environment);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(_server.State.Runs.Single().Project, Is.EqualTo("from-flag"));
+    }
+
+    [TestCase("--speed", "fast")]
+    [TestCase("--idle-timeout", "soon")]
+    [TestCase("--mode", "sideways")]
+    public async Task Replay_BadValue_ExitsTwoNamingTheSetting(string flag, string value)
+    {
+        string[] mode = flag == "--mode" ? [] : ["--mode", "disabled"];
+
+        var result = await CliRunner.RunAsync(["replay", .. mode, flag, value, Parse.RepoFile("samples", "recordings", "freeplay.jsonl")]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain(value));
+    }
+
+    [Test]
+    public async Task Replay_MissingFile_ExitsTwoNamingThePath()
+    {
+        var result = await CliRunner.RunAsync("replay", "--mode", "disabled", "/no/such/recording.jsonl");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("file not found: /no/such/recording.jsonl"));
+    }
+}
