@@ -5,7 +5,7 @@ namespace RxFactorio.Events;
 
 public sealed partial class EventParser
 {
-    private void ReadMeasurements(ref Utf8JsonReader reader, string field, List<Measurement> into)
+    private void ReadMeasurements(ref Utf8JsonReader reader, string field, List<Measurement> into, NamePrediction names)
     {
         if (reader.TokenType == JsonTokenType.StartArray)
         {
@@ -31,9 +31,10 @@ public sealed partial class EventParser
             }
             return;
         }
+        names.BeginMap();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = InternValue(ref reader);
+            var name = PredictedName(ref reader, names);
             reader.Read();
             if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) && double.IsFinite(value))
             {
@@ -43,6 +44,25 @@ public sealed partial class EventParser
             reader.Skip();
             DropPart(DiagnosticReason.BadMetricValue, $"{field}['{name}'] is not a finite number; that value was dropped");
         }
+    }
+
+    /// <summary>
+    /// The next name of a map, from the prediction when it matches, else from the name table
+    /// (and the prediction learns it).
+    /// </summary>
+    private string PredictedName(ref Utf8JsonReader reader, NamePrediction names)
+    {
+        if (!reader.ValueIsEscaped && names.TryMatch(reader.ValueSpan) is { } predicted)
+        {
+            return predicted;
+        }
+        if (reader.ValueIsEscaped)
+        {
+            return InternValue(ref reader);
+        }
+        var name = _names.Intern(reader.ValueSpan, out var kept);
+        names.Learn(kept, name);
+        return name;
     }
 
     private PlayerState? ReadPlayer(ref Utf8JsonReader reader)

@@ -23,6 +23,9 @@ public sealed partial class EventParser
     private readonly List<Measurement> _consumption = [];
     private readonly List<Measurement> _metrics = [];
     private readonly List<RawField> _extraFields = [];
+    private readonly NamePrediction _productionNames = new();
+    private readonly NamePrediction _consumptionNames = new();
+    private readonly NamePrediction _metricNames = new();
     private readonly List<(DiagnosticReason Reason, string Detail)> _partsDropped = [];
 
     /// <summary>Creates a parser.</summary>
@@ -153,13 +156,13 @@ public sealed partial class EventParser
                 fields.ScreenshotPath = reader.TokenType == JsonTokenType.String ? reader.GetString() : ReadOptionalString(ref reader, name);
                 break;
             case "products_production":
-                ReadMeasurements(ref reader, name, _production);
+                ReadMeasurements(ref reader, name, _production, _productionNames);
                 break;
             case "materials_consumption":
-                ReadMeasurements(ref reader, name, _consumption);
+                ReadMeasurements(ref reader, name, _consumption, _consumptionNames);
                 break;
             case "metrics":
-                ReadMeasurements(ref reader, name, _metrics);
+                ReadMeasurements(ref reader, name, _metrics, _metricNames);
                 break;
             case "player":
                 fields.Player = ReadPlayer(ref reader);

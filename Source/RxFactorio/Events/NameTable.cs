@@ -38,20 +38,27 @@ internal sealed class NameTable
 
     /// <summary>Returns the string for these UTF-8 bytes, interned when it fits the bounds.</summary>
     /// <param name="utf8">Valid UTF-8 bytes of the name, already unescaped.</param>
-    public string Intern(ReadOnlySpan<byte> utf8)
+    public string Intern(ReadOnlySpan<byte> utf8) => Intern(utf8, out _);
+
+    /// <summary>Returns the string for these UTF-8 bytes and the table's own copy of the bytes (<c>null</c> when not kept).</summary>
+    /// <param name="utf8">Valid UTF-8 bytes of the name, already unescaped.</param>
+    /// <param name="keptBytes">The table's copy of the bytes, to compare later lines against without hashing.</param>
+    public string Intern(ReadOnlySpan<byte> utf8, out byte[]? keptBytes)
     {
+        keptBytes = null;
         if (utf8.Length > MaxNameBytes)
         {
             return InternLong(utf8);
         }
-        if (_lookup.TryGetValue(utf8, out var name))
+        if (_lookup.TryGetValue(utf8, out keptBytes, out var name))
         {
             return name;
         }
         name = Encoding.UTF8.GetString(utf8);
         if (_names.Count < MaxEntries)
         {
-            _names.Add(utf8.ToArray(), name);
+            keptBytes = utf8.ToArray();
+            _names.Add(keptBytes, name);
         }
         return name;
     }
