@@ -127,7 +127,7 @@ public sealed class LevelDbLogReader : IDisposable
             }
             if (pos + ChunkHeaderSize + chunkLength > length)
             {
-                DropFragments(LogDamageKind.IncompleteRecord);
+                DropFragments(length < BlockSize ? LogDamageKind.TruncatedTail : LogDamageKind.IncompleteRecord);
                 if (length < BlockSize)
                 {
                     Report.Add(new LogDamage(offset, length - pos, LogDamageKind.TruncatedTail));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace RxFactorio.RunLog;
@@ -7,11 +6,6 @@ namespace RxFactorio.RunLog;
 /// <summary>The JSON text of W&amp;B <c>value_json</c> fields and run files.</summary>
 internal static class RunLogJson
 {
-    /// <summary>Keeps non-ASCII text (emoji, accents) as UTF-8, which JSON and YAML both accept.</summary>
-    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = Encoder, SkipValidation = true };
-
     /// <summary>
     /// A number in shortest round-trip form (<c>0.5</c>, <c>216000</c>, <c>1E+20</c>); NaN and the
     /// infinities as the bare tokens W&amp;B reads and writes (<c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>).
@@ -42,16 +36,43 @@ internal static class RunLogJson
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 
-    /// <summary>A JSON string literal.</summary>
+    /// <summary>
+    /// A JSON string literal that is also a YAML double-quoted scalar: quotes, backslashes, control
+    /// characters and the characters YAML treats as line breaks or marks (U+0085, U+2028, U+2029,
+    /// U+FEFF) are escaped; everything else (emoji included) stays as it is.
+    /// </summary>
     public static string String(string value)
     {
         value = WellFormed(value);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(value.Length + 2);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var text = new System.Text.StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
         {
-            writer.WriteStringValue(value);
+            switch (c)
+            {
+                case '"':
+                    text.Append("\\\"");
+                    break;
+                case '\\':
+                    text.Append("\\\\");
+                    break;
+                case '\n':
+                    text.Append("\\n");
+                    break;
+                case '\r':
+                    text.Append("\\r");
+                    break;
+                case '\t':
+                    text.Append("\\t");
+                    break;
+                case < ' ' or (>= '\u007F' and <= '\u009F') or '\u2028' or '\u2029' or '\uFEFF':
+                    text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                    break;
+                default:
+                    text.Append(c);
+                    break;
+            }
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return text.Append('"').ToString();
     }
 
     /// <summary>The JSON text of a config value: a string, a number, a boolean or null.</summary>
