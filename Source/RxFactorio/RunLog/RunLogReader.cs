@@ -1,0 +1,212 @@
+using System.Collections.Immutable;
+using Google.Protobuf;
+using RxFactorio.RunLog.Proto;
+using RxFactorio.Runs;
+
+namespace RxFactorio.RunLog;
+
+/// <summary>Reads a run's <c>.wandb</c> log back: run identity, history, output, summary, whether it finished.</summary>
+public static class RunLogReader
+{
+    /// <summary>Reads the whole log. Damaged parts are skipped and reported in <see cref="RunLogContents.Report"/>.</summary>
+    /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
+    /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log (bad header).</exception>
+    /// <exception cref="IOException">The file cannot be read; the message names the path.</exception>
+    public static RunLogContents Read(string path)
+    {
+        using var reader = LevelDbLogReader.Open(path);
+        string? runId = null, displayName = null, entity = null, project = null;
+        DateTimeOffset? startTime = null;
+        var config = new List<KeyValuePair<string, string>>();
+        var history = new List<HistoryRow>();
+        var lines = new List<string>();
+        var summary = new Dictionary<string, double>();
+        var summaryOrder = new List<string>();
+        int? exitCode = null;
+        var hasFinal = false;
+        long lastNum = 0;
+        var count = 0;
+        var unreadable = 0;
+        long resumeOffset = LevelDbLogFormat.FileHeaderSize;
+
+        foreach (var (logRecord, record) in ReadRecords(reader, () => unreadable++))
+        {
+            count++;
+            lastNum = Math.Max(lastNum, record.Num);
+            switch (record.RecordTypeCase)
+            {
+                case Record.RecordTypeOneofCase.Run:
+                    var run = record.Run;
+                    if (runId is null)
+                    {
+                        runId = run.RunId;
+                        displayName = run.DisplayName;
+                        entity = NullIfEmpty(run.Entity);
+                        project = NullIfEmpty(run.Project);
+                        startTime = run.StartTime?.ToDateTimeOffset();
+                    }
+                    if (run.Config is not null)
+                    {
+                        ApplyConfig(config, run.Config);
+                    }
+                    break;
+                case Record.RecordTypeOneofCase.Config:
+                    ApplyConfig(config, record.Config);
+                    break;
+                case Record.RecordTypeOneofCase.History:
+                    history.Add(ToRow(record.History));
+                    break;
+                case Record.RecordTypeOneofCase.Summary:
+                    foreach (var item in record.Summary.Update)
+                    {
+                        if (RunLogJson.ParseNumber(item.ValueJson) is { } value)
+                        {
+                            var key = ItemKey(item.Key, item.NestedKey);
+                            if (!summary.ContainsKey(key))
+                            {
+                                summaryOrder.Add(key);
+                            }
+                            summary[key] = value;
+                        }
+                    }
+                    foreach (var item in record.Summary.Remove)
+                    {
+                        var key = ItemKey(item.Key, item.NestedKey);
+                        if (summary.Remove(key))
+                        {
+                            summaryOrder.Remove(key);
+                        }
+                    }
+                    break;
+                case Record.RecordTypeOneofCase.OutputRaw:
+                    AddLines(lines, record.OutputRaw.Line);
+                    break;
+                case Record.RecordTypeOneofCase.Output:
+                    AddLines(lines, record.Output.Line);
+                    break;
+                case Record.RecordTypeOneofCase.Exit:
+                    exitCode = record.Exit.ExitCode;
+                    hasFinal = false;
+                    break;
+                case Record.RecordTypeOneofCase.Final:
+                    hasFinal = exitCode is not null;
+                    break;
+            }
+            if (record.RecordTypeCase is not (Record.RecordTypeOneofCase.Exit or Record.RecordTypeOneofCase.Final or Record.RecordTypeOneofCase.Footer))
+            {
+                // NOTE: an exit ends the run only when nothing but final/footer records follows it.
+                resumeOffset = logRecord.End;
+                exitCode = null;
+                hasFinal = false;
+            }
+        }
+
+        return new RunLogContents
+        {
+            Path = path,
+            RunId = runId,
+            DisplayName = displayName,
+            Entity = entity,
+            Project = project,
+            StartTime = startTime,
+            Config = config,
+            History = history,
+            LogLines = lines,
+            Summary = [.. summaryOrder.Select(k => new KeyValuePair<string, double>(k, summary[k]))],
+            ExitCode = exitCode,
+            HasFinal = hasFinal,
+            LastRecordNum = lastNum,
+            RecordCount = count,
+            UnreadableRecords = unreadable,
+            Report = reader.Report,
+            ResumeOffset = resumeOffset,
+        };
+    }
+
+    /// <summary>The log's intact records parsed as W&amp;B records, with where each lies; records that do not parse are skipped.</summary>
+    internal static IEnumerable<(LogRecord Log, Record Record)> ReadRecords(LevelDbLogReader reader, Action? unreadable = null)
+    {
+        foreach (var logRecord in reader.ReadRecords())
+        {
+            Record record;
+            try
+            {
+                record = Record.Parser.ParseFrom(logRecord.Payload);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                unreadable?.Invoke();
+                continue;
+            }
+            yield return (logRecord, record);
+        }
+    }
+
+    private static HistoryRow ToRow(HistoryRecord history)
+    {
+        long step = history.Step?.Num ?? 0;
+        double runtime = 0;
+        var timestamp = DateTimeOffset.UnixEpoch;
+        long tick = 0;
+        var values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>(history.Item.Count);
+        foreach (var item in history.Item)
+        {
+            var key = ItemKey(item.Key, item.NestedKey);
+            if (RunLogJson.ParseNumber(item.ValueJson) is not { } value)
+            {
+                continue;
+            }
+            switch (key)
+            {
+                case "_step":
+                    step = (long)value;
+                    break;
+                case "_runtime":
+                    runtime = value;
+                    break;
+                case "_timestamp":
+                    timestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000));
+                    break;
+                default:
+                    if (key == "tick")
+                    {
+                        tick = (long)value;
+                    }
+                    values.Add(new(key, value));
+                    break;
+            }
+        }
+        return new HistoryRow(step, tick, runtime, timestamp, values.DrainToImmutable());
+    }
+
+    private static void ApplyConfig(List<KeyValuePair<string, string>> config, ConfigRecord record)
+    {
+        foreach (var item in record.Update)
+        {
+            var key = ItemKey(item.Key, item.NestedKey);
+            config.RemoveAll(c => c.Key == key);
+            config.Add(new(key, item.ValueJson));
+        }
+        foreach (var item in record.Remove)
+        {
+            var key = ItemKey(item.Key, item.NestedKey);
+            config.RemoveAll(c => c.Key == key);
+        }
+    }
+
+    private static void AddLines(List<string> lines, string text)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            lines.Add(line.TrimEnd('\r'));
+        }
+        if (text.EndsWith('\n'))
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+    }
+
+    private static string ItemKey(string key, IList<string> nestedKey) => nestedKey.Count > 0 ? string.Join('.', nestedKey) : key;
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+}
