@@ -5,6 +5,7 @@ using RxFactorio.Cli.Commands;
 using RxFactorio.Cli.Settings;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
+using RxFactorio.RunLog;
 using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
@@ -64,10 +65,12 @@ internal static class CommandRunner
         }
     }
 
-    private static string? Locate(CliSettings settings, SinkChoice sink, Runs.RunInfo run) =>
-        sink.Sink is WandbRunSink online && online.GetRun(run.RunId) is { } client
-            ? RunUrls.For(settings.Wandb.BaseUrl, client.Entity, client.Project, run.RunId)
-            : null;
+    private static string? Locate(CliSettings settings, SinkChoice sink, Runs.RunInfo run) => sink.Sink switch
+    {
+        WandbRunSink online when online.GetRun(run.RunId) is { } client => RunUrls.For(settings.Wandb.BaseUrl, client.Entity, client.Project, run.RunId),
+        OfflineRunSink offline => offline.Layout.FindRunFolder(run.RunId)?.Path,
+        _ => null,
+    };
 
     private static int Report(TextWriter output, string command, CliSettings settings, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics)
     {
@@ -80,6 +83,11 @@ internal static class CommandRunner
         if (diagnostics.Total > 0)
         {
             output.WriteLine($"{diagnostics.Count(DiagnosticSeverity.Rejected)} line(s) rejected, {diagnostics.Count(DiagnosticSeverity.Skipped)} skipped, {diagnostics.Count(DiagnosticSeverity.PartDropped)} value(s) dropped; first: {diagnostics.First[0]}");
+        }
+        if (sink.Sink is OfflineRunSink offlineSink && outcome.Runs.Count > 0)
+        {
+            output.WriteLine($"Offline runs are in {offlineSink.Layout.WandbDirectory}");
+            output.WriteLine($"Upload them with: rxfactorio sync {offlineSink.Layout.WandbDirectory}");
         }
         var failed = !outcome.EveryRunFinished;
         if (sink.Sink is WandbRunSink wandb)

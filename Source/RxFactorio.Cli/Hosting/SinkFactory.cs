@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RxFactorio.Cli.Settings;
+using RxFactorio.RunLog;
 using RxFactorio.Sinks;
 using RxFactorio.Wandb;
 
@@ -12,7 +13,18 @@ internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposab
 
     public IRunSink Sink { get; } = sink;
 
-    public ValueTask DisposeAsync() => Sink is IAsyncDisposable owned ? owned.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        switch (Sink)
+        {
+            case IAsyncDisposable owned:
+                return owned.DisposeAsync();
+            case IDisposable owned:
+                owned.Dispose();
+                break;
+        }
+        return ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>Chooses the sink: online when a key is found (or asked for), else offline; or disabled.</summary>
@@ -35,7 +47,12 @@ internal static class SinkFactory
             case WandbMode.Disabled:
                 return new SinkChoice(mode, new DiscardingSink());
             default:
-                throw new SettingsError("offline mode is not available yet in this build; use --mode online or --mode disabled");
+                return new SinkChoice(mode, new OfflineRunSink(new OfflineRunSinkOptions
+                {
+                    RootDirectory = settings.Directory,
+                    Entity = settings.Wandb.Entity,
+                    Project = settings.Wandb.Project,
+                }));
         }
     }
 }
