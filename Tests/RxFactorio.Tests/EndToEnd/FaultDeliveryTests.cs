@@ -79,6 +79,24 @@ public sealed class FaultDeliveryTests
     }
 
     [Test]
+    public async Task UpsertBucketAnswerLost_RetryFindsTheSameRun_NoSecondRun()
+    {
+        await using var e2e = await EndToEndHarness.StartAsync();
+        e2e.Server.Faults.DropNext(FaultScope.Graphql, DropTiming.AfterStore);
+
+        await RunAsync(e2e);
+
+        var run = AssertEveryRowExactlyOnce(e2e);
+        Assert.Multiple(() =>
+        {
+            Assert.That(e2e.Server.State.Requests.Where(r => r.Kind == RequestKind.Graphql).Select(r => (r.StatusCode, r.Aborted)),
+                Is.EqualTo(new[] { (0, true), (200, false) }));
+            Assert.That(run.UpsertCount, Is.EqualTo(2), "the retry upserted the run the lost answer had created");
+            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task ConnectionDroppedBeforeStore_IsRetried_EveryRowOnce()
     {
         await using var e2e = await EndToEndHarness.StartAsync();
