@@ -1,0 +1,186 @@
+using RxFactorio.Events;
+using RxFactorio.FakeWandb.Faults;
+using RxFactorio.FakeWandb.State;
+using RxFactorio.Sinks;
+
+namespace RxFactorio.Tests.EndToEnd;
+
+/// <summary>
+/// Server faults during a run still leave every row on the server exactly once: no step missing, none
+/// twice, history offsets 0‥49. 50 cycles go out as 5 batches of 10 rows (one file_stream request
+/// each, with the summary line) and a final <c>complete</c>; a fault is injected just before a chosen
+/// batch is sent, so it hits that batch's request and not another.
+/// </summary>
+public sealed class FaultDeliveryTests
+{
+    private const string Session = "freeplay_216000";
+    private const int Rows = 50;
+
+    /// <summary>5 data requests each write the summary line at offset 0: 4 of those writes replace it.</summary>
+    private const long SummaryRewrites = 4;
+
+    /// <summary>10 history lines and 1 summary line per data request, then the complete request with no lines.</summary>
+    private const long LinesPerRequest = 11;
+
+    [Test]
+    public async Task BurstOf500sOnFileStream_IsRetried_EveryRowOnce()
+    {
+        await using var e2e = await EndToEndHarness.StartAsync();
+
+        await RunAsync(e2e, beforeBatch: 3, () => e2e.Server.Faults.FailNext(FaultScope.FileStream, 500, count: 6));
+
+        var run = AssertEveryRowExactlyOnce(e2e);
+        Assert.Multiple(() =>
+        {
+            Assert.That(FileStreamStatuses(e2e, run), Is.EqualTo(new[] { 200, 200, 500, 500, 500, 500, 500, 500, 200, 200, 200, 200 }));
+            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(6));
+            Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites), "a 500 stores nothing: only the summary line is rewritten");
+        });
+    }
+
+    [Test]
+    public async Task TooManyRequestsWithRetryAfter_WaitsThatLong_EveryRowOnce()
+    {
+        await using var e2e = await EndToEndHarness.StartAsync();
+
+        await RunAsync(e2e, beforeBatch: 2, () => e2e.Server.Faults.FailNext(FaultScope.FileStream, 429, retryAfter: "1"));
+
+        var run = AssertEveryRowExactlyOnce(e2e);
+        var requests = ServerView.FileStreamRequests(e2e.Server.State, run);
+        var throttled = requests.Single(r => r.StatusCode == 429);
+        var retry = requests[requests.ToList().IndexOf(throttled) + 1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(requests.Select(r => r.StatusCode), Is.EqualTo(new[] { 200, 429, 200, 200, 200, 200, 200 }));
+            // The backoff alone would be 1‥10 ms; Retry-After: 1 must hold the retry back a whole second.
+            Assert.That(retry.At - throttled.At, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)), "Retry-After: 1 honoured");
+            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
+            Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites));
+        });
+    }
+
+    [Test]
+    public async Task ServerErrorsOnUpsertBucket_AreRetried_RunCreatedOnce_EveryRowOnce()
+    {
+        await using var e2e = await EndToEndHarness.StartAsync();
+        e2e.Server.Faults.FailNext(FaultScope.Graphql, [500, 502, 503]);
+
+        await RunAsync(e2e);
+
+        var run = AssertEveryRowExactlyOnce(e2e);
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                e2e.Server.State.Requests.Where(r => r.Kind == RequestKind.Graphql).Select(r => (r.StatusCode, r.Fault)),
+                Is.EqualTo(new (int, string?)[] { (500, "status:500"), (502, "status:502"), (503, "status:503"), (200, null) }));
+            Assert.That(run.UpsertCount, Is.EqualTo(1), "the failed attempts created nothing");
+            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task UpsertBucketAnswerLost_RetryFindsTheSameRun_NoSecondRun()
+    {
+        await using var e2e = await EndToEndHarness.StartAsync();
+        e2e.Server.Faults.DropNext(FaultScope.Graphql, DropTiming.AfterStore);
+
+        await RunAsync(e2e);
+
+        var run = AssertEveryRowExactlyOnce(e2e);
+        Assert.Multiple(() =>
+        {
+            Assert.That(e2e.Server.State.Requests.Where(r => r.Kind == RequestKind.Graphql).Select(r => (r.StatusCode, r.Aborted)),
+                Is.EqualTo(new[] { (0, true), (200, false) }));
+            Assert.That(run.UpsertCount, Is.EqualTo(2), "the retry upserted the run the lost answer had created");
+            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task ConnectionDroppedBeforeStore_IsRetried_EveryRowOnce()
+    {
+        await using var e2e = await EndToEndHarness.StartAsync();
+
+        await RunAsync(e2e, beforeBatch: 3, () => e2e.Server.Faults.DropNext(FaultScope.FileStream, DropTiming.BeforeStore, count: 2));
+
+        var run = AssertEveryRowExactlyOnce(e2e);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ServerView.FileStreamRequests(e2e.Server.State, run).Select(r => (r.StatusCode, r.Aborted, r.Fault)), Is.EqualTo(new (int, bool, string?)[]
+            {
+                (200, false, null), (200, false, null),
+                (0, true, "drop:BeforeStore"), (0, true, "drop:BeforeStore"),
+                (200, false, null), (200, false, null), (200, false, null), (200, false, null),
+            }));
+            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(2));
+            Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites), "nothing was stored by the dropped attempts");
+        });
+    }
+
+    [Test]
+    public async Task ConnectionDroppedAfterStore_RetryOfTheSameOffsetsReplaces_NotDuplicates()
+    {
+        await using var e2e = await EndToEndHarness.StartAsync();
+
+        await RunAsync(e2e, beforeBatch: 3, () => e2e.Server.Faults.DropNext(FaultScope.FileStream, DropTiming.AfterStore));
+
+        var run = AssertEveryRowExactlyOnce(e2e);
+        var counters = e2e.Server.State.Counters;
+        Assert.Multiple(() =>
+        {
+            Assert.That(ServerView.FileStreamRequests(e2e.Server.State, run).Select(r => (r.StatusCode, r.Aborted, r.Fault)), Is.EqualTo(new (int, bool, string?)[]
+            {
+                (200, false, null), (200, false, null),
+                (0, true, "drop:AfterStore"),
+                (200, false, null), (200, false, null), (200, false, null), (200, false, null),
+            }));
+            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
+            // The retry re-sent offsets 20‥29 (and the summary): all 11 lines replaced what the dropped attempt stored.
+            Assert.That(counters.LinesReplaced, Is.EqualTo(SummaryRewrites + LinesPerRequest));
+            Assert.That(counters.LinesWritten, Is.EqualTo((5 + 1) * LinesPerRequest));
+            Assert.That(counters.LinesWritten - counters.LinesReplaced, Is.EqualTo(Rows + 1), "distinct lines: 50 history rows and the summary");
+            Assert.That(run.LineCount(FakeFileNames.History), Is.EqualTo(Rows), "historyLineCount");
+        });
+    }
+
+    private static async Task RunAsync(EndToEndHarness e2e, int beforeBatch = 0, Action? inject = null)
+    {
+        IRunSink sink = inject is null ? e2e.Sink : new BeforeBatchSink(e2e.Sink, beforeBatch, inject);
+        var delivered = await e2e.ReplayAsync(Game.Session(Session, 1800, Rows), EndToEndHarness.FastRuns(maxBatchRows: 10), sink);
+        Assert.That(delivered.OfType<LogBatch>().Select(b => b.Rows.Length), Is.EqualTo(new[] { 10, 10, 10, 10, 10 }), "the batches the faults are placed against");
+    }
+
+    private static FakeRun AssertEveryRowExactlyOnce(EndToEndHarness e2e)
+    {
+        var run = e2e.Server.State.Runs.Single();
+        ServerView.AssertHistoryExactlyOnce(run, 1800, Rows);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.HistoryRows().Select(r => ServerView.Number(r, "production/iron-plate")),
+                Is.EqualTo(Enumerable.Range(1800, Rows).Select(c => Game.IronPlate(c))), "each row's values are its own");
+            Assert.That(ServerView.Number(run.Summary!, "_step"), Is.EqualTo(1800 + Rows - 1));
+            ServerView.AssertFinished(run);
+            Assert.That(e2e.Sink.Counters.Snapshot() is { RowsSent: Rows, RowsDropped: 0, FailedRequests: 0, BatchesSkipped: 0 }, Is.True,
+                e2e.Sink.Counters.Snapshot().ToString());
+        });
+        return run;
+    }
+
+    private static IReadOnlyList<int> FileStreamStatuses(EndToEndHarness e2e, FakeRun run) =>
+        [.. ServerView.FileStreamRequests(e2e.Server.State, run).Select(r => r.StatusCode)];
+
+    /// <summary>Passes every command on; just before the n-th batch goes to the sink, runs the fault injection.</summary>
+    private sealed class BeforeBatchSink(IRunSink inner, int batch, Action inject) : IRunSink
+    {
+        private int _batches;
+
+        public ValueTask HandleAsync(RunCommand command, CancellationToken cancellationToken)
+        {
+            if (command is LogBatch && ++_batches == batch)
+            {
+                inject();
+            }
+            return inner.HandleAsync(command, cancellationToken);
+        }
+    }
+}
