@@ -23,8 +23,13 @@ internal sealed class Replayer(IEnumerator<FactorioEvent> events, ReplaySpeed sp
 
     public IDisposable Start()
     {
-        _start = scheduler.Now;
-        Step();
+        // NOTE: the first step is scheduled too, so that every event is emitted on the scheduler
+        // (the run stage relies on it); game time counts from when that first step runs.
+        _next.Disposable = scheduler.Schedule(() =>
+        {
+            _start = scheduler.Now;
+            Step();
+        });
         return Disposable.Create(() =>
         {
             _disposed = true;

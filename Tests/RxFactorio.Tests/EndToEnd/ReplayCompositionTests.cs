@@ -12,11 +12,6 @@ namespace RxFactorio.Tests.EndToEnd;
 public sealed class ReplayCompositionTests
 {
     [Test]
-    [Ignore("BUG: Source/RxFactorio/Replay/Replayer.cs Start() calls Step() on the subscribing thread, so the first event (and at "
-        + "ReplaySpeed.Max up to 256 events, i.e. a whole small recording) are emitted on the caller's thread, not on the scheduler "
-        + "(ReplayAt's <param name=\"scheduler\">: \"The scheduler to emit on\"). ToRunCommands(options, loop) requires its events on "
-        + "loop (its batch-window and idle timers fire there; RowAssembler is not thread-safe), so ReplayAt(speed, loop).ToRunCommands(o, loop) "
-        + "races. Expected: Start() schedules the first Step on the scheduler. Workaround in EndToEndHarness: .SubscribeOn(loop).")]
     public async Task ReplayAt_EmitsEveryEventOnItsScheduler([Values(20.0, double.PositiveInfinity)] double speed)
     {
         using var loop = new EventLoopScheduler();

@@ -17,7 +17,8 @@ public sealed class ReplayTests : ReactiveTest
         var seen = new List<(long, long)>();
         using var _ = events.ReplayAt(speed, scheduler).Subscribe(e => seen.Add((scheduler.Clock, e.Tick)));
         scheduler.Start();
-        return seen;
+        var first = seen.Count > 0 ? seen[0].Item1 : 0;
+        return [.. seen.Select(e => (e.Item1 - first, e.Item2))];
     }
 
     [Test]
@@ -122,7 +123,8 @@ public sealed class ReplayTests : ReactiveTest
         }
         expected.Add((end, "finish Shutdown"));
 
-        var actual = sink.Commands.Select(c => (c.At.Ticks, c.Command switch
+        var origin = sink.Commands[0].At.Ticks;
+        var actual = sink.Commands.Select(c => (c.At.Ticks - origin, c.Command switch
         {
             StartRun => "start",
             LogBatch b => $"batch {b.Rows[0].Step}..{b.Rows[^1].Step}",

@@ -67,7 +67,7 @@ public sealed class OfflineRunSinkTests : ReactiveTest
         Assert.That(contents.DisplayName, Does.StartWith(Hostile + "_"));
         Assert.That(contents.ToRunInfo()!.SessionId, Is.EqualTo(Hostile));
         Assert.That(contents.History.Select(r => (r.Step, r["production/iron-plate"])), Is.EqualTo(new[] { (1L, (double?)1.5), (2L, (double?)2.5) }));
-        Assert.That(contents.History[0]["events/on_built_entity"], Is.EqualTo(1));
+        Assert.That(contents.History[1]["events/on_built_entity"], Is.EqualTo(1), "tick 130 belongs to the sample at tick 240 (step 2)");
         Assert.That(contents.LogLines, Is.EqualTo(new[] { "[tick 130] on_built_entity inserter" }));
         Assert.That(contents.Report.IsClean);
 
