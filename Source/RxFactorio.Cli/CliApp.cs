@@ -13,6 +13,7 @@ internal static class CliApp
             RunCommand.Create(environment),
             ReplayCommand.Create(environment),
             ValidateCommand.Create(environment.Output, environment.Error),
+            SyncCommand.Create(environment),
         };
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>

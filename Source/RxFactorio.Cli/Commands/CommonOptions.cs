@@ -35,9 +35,9 @@ internal sealed class CommonOptions
 
     public Option<bool> NoZeroFill { get; } = new("--no-zero-fill") { Description = "Do not log items seen earlier in a run and absent now as 0." };
 
-    public void AddTo(Command command)
+    public void AddTo(Command command, bool runOptions = true)
     {
-        foreach (var option in All())
+        foreach (var option in runOptions ? All() : [Config, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir])
         {
             command.Options.Add(option);
         }

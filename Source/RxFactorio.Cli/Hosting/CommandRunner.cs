@@ -21,16 +21,7 @@ internal static class CommandRunner
         CliEnvironment environment,
         CancellationToken stop)
     {
-        using var loggers = LoggerFactory.Create(builder => builder
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            })
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddFilter("System.Net.Http", LogLevel.Warning)
-            .AddFilter("Polly", LogLevel.Warning)
-            .SetMinimumLevel(LogLevel.Information));
+        using var loggers = CreateLoggers();
         var logger = loggers.CreateLogger("rxfactorio");
         try
         {
@@ -64,6 +55,18 @@ internal static class CommandRunner
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>Human-readable single-line logs on stderr (stdout carries the command's results).</summary>
+    public static ILoggerFactory CreateLoggers() => LoggerFactory.Create(builder => builder
+        .AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        })
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+        .AddFilter("System.Net.Http", LogLevel.Warning)
+        .AddFilter("Polly", LogLevel.Warning)
+        .SetMinimumLevel(LogLevel.Information));
 
     private static string? Locate(CliSettings settings, SinkChoice sink, Runs.RunInfo run) => sink.Sink switch
     {

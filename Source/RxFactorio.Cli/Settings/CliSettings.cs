@@ -17,4 +17,10 @@ internal sealed record CliSettings
     public required string Directory { get; init; }
 
     public ImmutableArray<string> Sources { get; init; } = [];
+
+    /// <summary>The project when a layer set one (else a run log's own project wins over the default).</summary>
+    public string? ExplicitProject { get; init; }
+
+    /// <summary>The entity when a layer set one.</summary>
+    public string? ExplicitEntity { get; init; }
 }

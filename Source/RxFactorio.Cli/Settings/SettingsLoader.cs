@@ -108,6 +108,8 @@ internal static class SettingsLoader
             Runs = runs,
             Directory = reader.String("wandb:dir") ?? workingDirectory,
             Sources = reader.List("sources"),
+            ExplicitProject = reader.String("wandb:project"),
+            ExplicitEntity = reader.String("wandb:entity"),
         };
     }
 }

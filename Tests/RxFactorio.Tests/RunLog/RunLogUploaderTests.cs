@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Reactive.Testing;
+using RxFactorio.FakeWandb;
+using RxFactorio.Replay;
+using RxFactorio.RunLog;
+using RxFactorio.Runs;
+using RxFactorio.Sinks;
+using RxFactorio.Tests.Support;
+using RxFactorio.Wandb;
+
+namespace RxFactorio.Tests.RunLog;
+
+/// <summary>Uploading run logs to the W&amp;B-protocol server over real HTTP on 127.0.0.1.</summary>
+public sealed class RunLogUploaderTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("rxf-upload-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteOfflineRun(string recording)
+    {
+        var scheduler = new TestScheduler();
+        using var sink = new OfflineRunSink(new OfflineRunSinkOptions { RootDirectory = _dir, Clock = scheduler });
+        RecordingReader.ReadEvents(Parse.RepoFile("samples", "recordings", recording))
+            .ReplayAt(ReplaySpeed.Max, scheduler)
+            .ToRunCommands(new RunOptions { Random = new Random(5) }, scheduler)
+            .SendTo(sink)
+            .Subscribe();
+        scheduler.Start();
+        return RunLogUploader.FindLogs(Path.Combine(_dir, "wandb")).Single();
+    }
+
+    private static RunLogUploader Uploader(FakeWandbServer server, int rowsPerBatch, HttpMessageHandler? handler = null) => new(
+        _ => WandbConnection.Create(
+            new WandbOptions { BaseUrl = server.BaseUrl, RetryBaseDelay = TimeSpan.FromMilliseconds(1), RetryMaxDelay = TimeSpan.FromMilliseconds(5) },
+            new WandbCredentials(server.ApiKey),
+            innerHandler: handler),
+        NullLogger.Instance,
+        rowsPerBatch);
+
+    /// <summary>Passes requests to the real server, but refuses the Nth file_stream request for good (HTTP 400).</summary>
+    private sealed class RefuseNthFileStream(int n) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _seen;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri!.AbsolutePath.EndsWith("/file_stream", StringComparison.Ordinal) && Interlocked.Increment(ref _seen) == n
+                ? Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest) { RequestMessage = request, Content = new StringContent("{\"error\":\"refused by the test\"}") })
+                : base.SendAsync(request, cancellationToken);
+    }
+
+    [Test]
+    public async Task PartlyUploadedRun_ResumesWithoutDuplicatesOrGaps()
+    {
+        var log = WriteOfflineRun("freeplay.jsonl");
+        await using var server = await FakeWandbServer.StartAsync();
+
+        Assert.That(async () => await Uploader(server, 100, new RefuseNthFileStream(2)).UploadAsync(log), Throws.InstanceOf<WandbRequestException>(), "the second batch is refused for good");
+        var afterFailure = server.State.Runs.Single().HistoryRows().Count;
+        var resumed = await Uploader(server, 100).UploadAsync(log);
+
+        var run = server.State.Runs.Single();
+        Assert.That(afterFailure, Is.EqualTo(100));
+        Assert.That(resumed.Outcome, Is.EqualTo(RunLogUploadOutcome.Synced));
+        Assert.That(resumed.RowsSent, Is.EqualTo(200), "only the rows the server did not have");
+        Assert.That(run.HistoryRows().Select(r => (long)r["_step"]!), Is.EqualTo(Enumerable.Range(1800, 300).Select(i => (long)i)));
+        Assert.That((run.Complete, run.ExitCode), Is.EqualTo((true, (int?)0)));
+        Assert.That(SyncedMarker.IsSynced(log), Is.True);
+    }
+
+    [Test]
+    public void FindLogs_AcceptsAFileARunFolderOrAWandbFolder()
+    {
+        var log = WriteOfflineRun("freeplay.jsonl");
+
+        Assert.That(RunLogUploader.FindLogs(log), Is.EqualTo(new[] { log }));
+        Assert.That(RunLogUploader.FindLogs(Path.GetDirectoryName(log)!), Is.EqualTo(new[] { log }));
+        Assert.That(RunLogUploader.FindLogs(Path.Combine(_dir, "wandb")), Is.EqualTo(new[] { log }));
+        Assert.That(() => RunLogUploader.FindLogs(Path.Combine(_dir, "missing")), Throws.TypeOf<FileNotFoundException>().With.Message.Contains("missing"));
+    }
+}
