@@ -4,6 +4,7 @@ using RxFactorio.Cli.Hosting;
 using RxFactorio.Events;
 using RxFactorio.Framing;
 using RxFactorio.Replay;
+using RxFactorio.Sinks;
 
 namespace RxFactorio.Cli.Commands;
 
@@ -54,7 +55,7 @@ internal static class ReplayCommand
                         .ReadEvents(path, new FramingOptions { Diagnostics = diagnostics }, new ParseOptions { Diagnostics = diagnostics })
                         .ReplayAt(pace, scheduler))
                     .Concat(),
-                environment, ct);
+                WhenSinkFallsBehind.Wait, environment, ct);
         });
         return command;
     }

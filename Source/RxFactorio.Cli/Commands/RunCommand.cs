@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using RxFactorio.Cli.Hosting;
 using RxFactorio.Events;
 using RxFactorio.Framing;
+using RxFactorio.Sinks;
 using RxFactorio.Sources;
 
 namespace RxFactorio.Cli.Commands;
@@ -44,7 +45,9 @@ internal static class RunCommand
                         .Open(path, tail, loggers.CreateLogger("rxfactorio.source"))
                         .ToEvents(path, new FramingOptions { Diagnostics = diagnostics }, new ParseOptions { Diagnostics = diagnostics }))
                     .Merge(),
-                environment, ct);
+                // NOTE: a live game must never wait on us (a FIFO writer would freeze the game), so a
+                // slow W&B makes the backlog grow, with a warning, instead of slowing the reading.
+                WhenSinkFallsBehind.Warn, environment, ct);
         });
         return command;
     }

@@ -6,6 +6,7 @@ using RxFactorio.Cli.Settings;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
 using RxFactorio.RunLog;
+using RxFactorio.Sinks;
 using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
@@ -18,6 +19,7 @@ internal static class CommandRunner
         ParseResult parse,
         CommonOptions common,
         Func<IScheduler, IObserver<IngestDiagnostic>, ILoggerFactory, IObservable<FactorioEvent>> events,
+        WhenSinkFallsBehind whenBehind,
         CliEnvironment environment,
         CancellationToken stop)
     {
@@ -31,7 +33,7 @@ internal static class CommandRunner
             var runs = settings.Runs with { Diagnostics = diagnostics };
             await using var sink = SinkFactory.Create(settings, environment, loggers);
             var outcome = await PipelineHost.RunAsync(
-                scheduler => events(scheduler, diagnostics, loggers), sink.Sink, runs, logger, stop, run => Locate(settings, sink, run));
+                scheduler => events(scheduler, diagnostics, loggers), sink.Sink, runs, new SendOptions { WhenFull = whenBehind }, logger, stop, run => Locate(settings, sink, run));
             return Report(environment.Output, command, settings, sink, outcome, diagnostics);
         }
         catch (SettingsError ex)

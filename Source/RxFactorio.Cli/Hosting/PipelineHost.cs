@@ -16,7 +16,7 @@ namespace RxFactorio.Cli.Hosting;
 internal static partial class PipelineHost
 {
     public static async Task<PipelineOutcome> RunAsync(
-        Func<IScheduler, IObservable<FactorioEvent>> events, IRunSink sink, RunOptions runs, ILogger logger, CancellationToken stop,
+        Func<IScheduler, IObservable<FactorioEvent>> events, IRunSink sink, RunOptions runs, SendOptions send, ILogger logger, CancellationToken stop,
         Func<RunInfo, string?>? locate = null)
     {
         using var loop = new EventLoopScheduler(start => new Thread(start) { Name = "rxfactorio-runs", IsBackground = true });
@@ -30,7 +30,7 @@ internal static partial class PipelineHost
             .TakeUntil(stopRequested)
             .ObserveOn(loop)
             .ToRunCommands(runs, loop)
-            .SendTo(sink)
+            .SendTo(sink, send with { Logger = send.Logger ?? logger })
             .Do(command =>
             {
                 outcome.Record(command);
