@@ -7,25 +7,9 @@ public sealed class LevelDbDamageTests
     // 1000-byte records: 32 whole ones fit block 0, the 33rd spans blocks 0 and 1, and so on.
     private static readonly byte[][] Records = [.. Enumerable.Range(0, 150).Select(i => Chunks.Pattern(1000, i))];
 
-    private static byte[] WriteAll(byte[][] records)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new LevelDbLogWriter(stream, leaveOpen: true))
-        {
-            foreach (var record in records)
-            {
-                writer.Append(record);
-            }
-        }
-        return stream.ToArray();
-    }
+    private static byte[] WriteAll(byte[][] records) => LogFiles.Write(records);
 
-    private static (List<LogRecord> Records, LogReadReport Report) Read(byte[] file)
-    {
-        using var reader = new LevelDbLogReader(new MemoryStream(file));
-        var records = reader.ReadRecords().ToList();
-        return (records, reader.Report);
-    }
+    private static (List<LogRecord> Records, LogReadReport Report) Read(byte[] file) => LogFiles.Read(file);
 
     [Test]
     public void FlippedByte_RecordsBeforeSurvive_TheDamagedOneIsReported_LaterBlocksAreRecovered()

@@ -8,25 +8,9 @@ public sealed class LevelDbFramingTests
     private const int Full = 1, First = 2, Middle = 3, Last = 4;
     private const int FirstBlockRoom = Chunks.Block - 7; // block 0 holds the 7-byte file header
 
-    private static byte[] Write(params byte[][] records)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new LevelDbLogWriter(stream, leaveOpen: true))
-        {
-            foreach (var record in records)
-            {
-                writer.Append(record);
-            }
-        }
-        return stream.ToArray();
-    }
+    private static byte[] Write(params byte[][] records) => LogFiles.Write(records);
 
-    private static (List<LogRecord> Records, LogReadReport Report) Read(byte[] file)
-    {
-        using var reader = new LevelDbLogReader(new MemoryStream(file));
-        var records = reader.ReadRecords().ToList();
-        return (records, reader.Report);
-    }
+    private static (List<LogRecord> Records, LogReadReport Report) Read(byte[] file) => LogFiles.Read(file);
 
     [Test]
     public void Crc32_MatchesTheStandardCheckValueAndZlib()
