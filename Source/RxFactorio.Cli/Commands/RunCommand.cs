@@ -55,9 +55,9 @@ internal static class RunCommand
     /// <summary><c>events.pipe</c> in the platform's Factorio <c>script-output</c> folder.</summary>
     public static string DefaultSource()
     {
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
         var folder = OperatingSystem.IsWindows()
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "Factorio", "script-output")
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "Factorio", "script-output")
             : OperatingSystem.IsMacOS()
                 ? Path.Combine(home, "Library", "Application Support", "factorio", "script-output")
                 : Path.Combine(home, ".factorio", "script-output");
