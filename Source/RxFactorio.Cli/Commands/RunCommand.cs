@@ -40,14 +40,34 @@ internal static class RunCommand
         {
             var paths = parse.GetValue(sources) is { Length: > 0 } given ? given : [DefaultSource()];
             var tail = new TailOptions { FromEnd = parse.GetValue(fromEnd) };
+            RecoveryPlan? recovery = null;
             return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers) =>
-                paths.Select(path => LiveSources
-                        .Open(path, tail, loggers.CreateLogger("rxfactorio.source"))
-                        .ToEvents(path, new FramingOptions { Diagnostics = diagnostics }, new ParseOptions { Diagnostics = diagnostics }))
+                paths.Select(path =>
+                    {
+                        // A tailed file reads on from its checkpoint (what is in the run log already is not read again).
+                        var options = tail;
+                        var framing = new FramingOptions { Diagnostics = diagnostics };
+                        if (recovery?.Checkpoints.GetValueOrDefault(path) is { } checkpoint)
+                        {
+                            options = tail with { PositionChanged = checkpoint.Observe };
+                            if (recovery.StartAt.TryGetValue(path, out var start))
+                            {
+                                options = options with { StartAt = start.At };
+                                framing = framing with { StartOffset = start.At.Offset, StartLineNumber = start.Line };
+                            }
+                        }
+                        return LiveSources
+                            .Open(path, options, loggers.CreateLogger("rxfactorio.source"))
+                            .ToEvents(path, framing, new ParseOptions { Diagnostics = diagnostics });
+                    })
                     .Merge(),
                 // NOTE: a live game must never wait on us (a FIFO writer would freeze the game), so a
                 // slow W&B makes the backlog grow, with a warning, instead of slowing the reading.
-                WhenSinkFallsBehind.Warn, environment, ct);
+                // Online, HandleAsync only appends to the run log: W&B's pace never holds rows in memory.
+                WhenSinkFallsBehind.Warn, environment, ct,
+                (settings, logger) => recovery = SinkFactory.IsOnline(settings, environment)
+                    ? RecoveryPlan.ForSources(paths, settings.Directory, logger)
+                    : null);
         });
         return command;
     }

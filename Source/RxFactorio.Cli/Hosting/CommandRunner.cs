@@ -21,7 +21,8 @@ internal static class CommandRunner
         Func<IScheduler, IObserver<IngestDiagnostic>, ILoggerFactory, IObservable<FactorioEvent>> events,
         WhenSinkFallsBehind whenBehind,
         CliEnvironment environment,
-        CancellationToken stop)
+        CancellationToken stop,
+        Func<CliSettings, ILogger, RecoveryPlan?>? recover = null)
     {
         using var loggers = CreateLoggers();
         var logger = loggers.CreateLogger("rxfactorio");
@@ -30,10 +31,17 @@ internal static class CommandRunner
             var config = SettingsLoader.Build(parse.GetValue(common.Config), common.ToConfiguration(parse), environment.Variables, environment.WorkingDirectory);
             var settings = SettingsLoader.Load(config, environment.WorkingDirectory);
             var diagnostics = new DiagnosticCounts(keepFirst: 20);
-            var runs = settings.Runs with { Diagnostics = diagnostics };
-            await using var sink = SinkFactory.Create(settings, environment, loggers);
+            var recovery = recover?.Invoke(settings, logger);
+            var runs = settings.Runs with { Diagnostics = diagnostics, Resume = recovery?.Runs ?? [] };
+            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery);
             var outcome = await PipelineHost.RunAsync(
-                scheduler => events(scheduler, diagnostics, loggers), sink.Sink, runs, new SendOptions { WhenFull = whenBehind }, logger, stop, run => Locate(settings, sink, run));
+                scheduler => events(scheduler, diagnostics, loggers), sink.Sink, runs, new SendOptions { WhenFull = whenBehind }, logger, stop, run => sink.Locate(settings, run));
+            await sink.CompleteAsync(CancellationToken.None);
+            foreach (var run in outcome.Runs)
+            {
+                // NOTE: online runs get their entity and project from W&B once their log is sent.
+                run.Location = sink.Locate(settings, run.Run) ?? run.Location;
+            }
             return Report(environment.Output, command, settings, sink, outcome, diagnostics);
         }
         catch (SettingsError ex)
@@ -70,13 +78,6 @@ internal static class CommandRunner
         .AddFilter("Polly", LogLevel.Warning)
         .SetMinimumLevel(LogLevel.Information));
 
-    private static string? Locate(CliSettings settings, SinkChoice sink, Runs.RunInfo run) => sink.Sink switch
-    {
-        WandbRunSink online when online.GetRun(run.RunId) is { } client => RunUrls.For(settings.Wandb.BaseUrl, client.Entity, client.Project, run.RunId),
-        OfflineRunSink offline => offline.Layout.FindRunFolder(run.RunId)?.Path,
-        _ => null,
-    };
-
     private static int Report(TextWriter output, string command, CliSettings settings, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics)
     {
         output.WriteLine($"{outcome.Runs.Count} run(s), {outcome.Rows} row(s), mode {sink.Mode.ToString().ToLowerInvariant()}");
@@ -95,14 +96,10 @@ internal static class CommandRunner
             output.WriteLine($"Upload them with: rxfactorio sync {offlineSink.Layout.WandbDirectory}");
         }
         var failed = !outcome.EveryRunFinished;
-        if (sink.Sink is WandbRunSink wandb)
+        if (sink.Undelivered() is { } undelivered)
         {
-            var stats = wandb.Counters.Snapshot();
-            if (stats.RowsDropped > 0 || stats.BatchesSkipped > 0)
-            {
-                output.WriteLine($"not delivered: {stats.RowsDropped} row(s) dropped, {stats.BatchesSkipped} batch(es) skipped (see the log above)");
-                failed = true;
-            }
+            output.WriteLine(undelivered);
+            failed = true;
         }
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
     }

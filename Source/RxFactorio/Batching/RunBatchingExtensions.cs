@@ -28,14 +28,18 @@ public static class RunBatchingExtensions
         return Observable.Create<RunCommand>(observer =>
         {
             var context = run.Context;
-            observer.OnNext(new StartRun { Run = context.Info, Resumed = run.Resumed });
+            observer.OnNext(new StartRun { Run = context.Info, Resumed = run.Resumed, Mark = context.OpenMark() });
             return Updates(run, options, scheduler)
                 .Buffer(options.BatchWindow, options.MaxBatchRows, scheduler)
                 .Where(updates => updates.Count > 0)
                 .Subscribe(
                     updates =>
                     {
-                        foreach (var batch in ToBatches(context, updates, options.MaxBatchBytes))
+                        // NOTE: only the last batch of a split carries the mark: before it, part of what
+                        // the run stage has taken in is not in the log yet.
+                        var batches = ToBatches(context, updates, options.MaxBatchBytes).ToList();
+                        batches[^1] = batches[^1] with { Mark = context.Mark() };
+                        foreach (var batch in batches)
                         {
                             observer.OnNext(batch);
                         }
@@ -43,7 +47,7 @@ public static class RunBatchingExtensions
                     observer.OnError,
                     () =>
                     {
-                        observer.OnNext(new FinishRun { Run = context.Info, Reason = context.EndReason });
+                        observer.OnNext(new FinishRun { Run = context.Info, Reason = context.EndReason, Mark = context.Mark() });
                         observer.OnCompleted();
                     });
         });

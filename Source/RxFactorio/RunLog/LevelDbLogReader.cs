@@ -13,6 +13,7 @@ public sealed class LevelDbLogReader : IDisposable
 {
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
+    private readonly long _startOffset;
     private bool _started;
 
     /// <summary>Reads from <paramref name="stream"/>, which must be at the start of the log.</summary>
@@ -20,11 +21,21 @@ public sealed class LevelDbLogReader : IDisposable
     /// <param name="leaveOpen">Leave <paramref name="stream"/> open when this reader is disposed.</param>
     /// <param name="path">The file's path, for error messages.</param>
     public LevelDbLogReader(Stream stream, bool leaveOpen = false, string? path = null)
+        : this(stream, leaveOpen, path, 0)
+    {
+    }
+
+    private LevelDbLogReader(Stream stream, bool leaveOpen, string? path, long startOffset)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _leaveOpen = leaveOpen;
         Path = path;
+        _startOffset = startOffset;
+        if (startOffset > FileHeaderSize)
+        {
+            Report.AppendOffset = startOffset;
+        }
     }
 
     /// <summary>The file's path, or <c>null</c>.</summary>
@@ -42,6 +53,23 @@ public sealed class LevelDbLogReader : IDisposable
         var stream = PathErrors.Wrap(path, "open the run log", () =>
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1));
         return new LevelDbLogReader(stream, leaveOpen: false, path);
+    }
+
+    /// <summary>
+    /// Opens a log file to read on from <paramref name="offset"/>, the end of a record read
+    /// earlier (<see cref="LogRecord.End"/>), without reading what lies before it. A sender that
+    /// follows a growing log uses it to read only what was appended since its last pass.
+    /// </summary>
+    /// <param name="path">The <c>.wandb</c> file.</param>
+    /// <param name="offset">Where a record ends (or 0, or the file header's size: the start).</param>
+    /// <exception cref="IOException">The file cannot be opened; the message names the path.</exception>
+    public static LevelDbLogReader OpenAt(string path, long offset)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var stream = PathErrors.Wrap(path, "open the run log", () =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1));
+        return new LevelDbLogReader(stream, leaveOpen: false, path, offset);
     }
 
     /// <summary>Reads a whole log file: its intact records and the report of what was skipped.</summary>
@@ -82,9 +110,26 @@ public sealed class LevelDbLogReader : IDisposable
     {
         var block = new byte[BlockSize];
         long blockStart = 0;
-        var length = Fill(block);
-        CheckFileHeader(block.AsSpan(0, length));
         var pos = FileHeaderSize;
+        if (_startOffset > FileHeaderSize)
+        {
+            // NOTE: a record ends where the next chunk (or a block's padding) starts, so reading
+            // can pick up there: at the same place in the same block.
+            blockStart = _startOffset - (_startOffset % BlockSize);
+            pos = (int)(_startOffset - blockStart);
+            Seek(blockStart);
+        }
+        var length = Fill(block);
+        if (blockStart == 0)
+        {
+            CheckFileHeader(block.AsSpan(0, length));
+        }
+        if (pos > length)
+        {
+            // The file is shorter than where reading should go on (it was cut): nothing to read.
+            Report.BytesRead = blockStart + length;
+            yield break;
+        }
 
         // The record being assembled from FIRST/MIDDLE chunks.
         var fragments = new MemoryStream();
@@ -224,6 +269,18 @@ public sealed class LevelDbLogReader : IDisposable
             throw new InvalidDataException(
                 $"'{Path ?? "(stream)"}' is not a W&B transaction log: it should start with the 7 bytes 3A 57 26 42 E1 BE 00 " +
                 $"(\":W&B\", magic 0xBEE1, version 0) but starts with '{found}'{(start.Length < FileHeaderSize ? $" and is only {start.Length} bytes long" : "")}.");
+        }
+    }
+
+    private void Seek(long offset)
+    {
+        try
+        {
+            _stream.Position = offset;
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException)
+        {
+            throw PathErrors.Named(Path ?? "(stream)", "read the run log", ex);
         }
     }
 

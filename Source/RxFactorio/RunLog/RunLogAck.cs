@@ -33,6 +33,13 @@ public sealed record RunLogAck
     [JsonPropertyName("record_num")]
     public long RecordNum { get; init; }
 
+    /// <summary>
+    /// The byte offset in the log just after the record <see cref="RecordNum"/>: where a sender
+    /// reads on (0: from the start, skipping records up to <see cref="RecordNum"/>).
+    /// </summary>
+    [JsonPropertyName("log_offset")]
+    public long LogOffset { get; init; }
+
     /// <summary>History lines W&amp;B has taken in: the file_stream offset of the next <c>wandb-history.jsonl</c> line.</summary>
     [JsonPropertyName("history_lines")]
     public long HistoryLines { get; init; }

@@ -12,7 +12,18 @@ public static class RunLogReader
     /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
     /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log (bad header).</exception>
     /// <exception cref="IOException">The file cannot be read; the message names the path.</exception>
-    public static RunLogContents Read(string path)
+    public static RunLogContents Read(string path) => Read(path, keepHistory: true);
+
+    /// <summary>
+    /// Reads the log like <see cref="Read(string)"/> but keeps only the last history row and no
+    /// log lines, so that a long run costs no memory: what recovery and a continuing writer need.
+    /// </summary>
+    /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
+    /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log (bad header).</exception>
+    /// <exception cref="IOException">The file cannot be read; the message names the path.</exception>
+    public static RunLogContents Scan(string path) => Read(path, keepHistory: false);
+
+    private static RunLogContents Read(string path, bool keepHistory)
     {
         using var reader = LevelDbLogReader.Open(path);
         string? runId = null, displayName = null, entity = null, project = null;
@@ -54,6 +65,10 @@ public static class RunLogReader
                     ApplyConfig(config, record.Config);
                     break;
                 case Record.RecordTypeOneofCase.History:
+                    if (!keepHistory)
+                    {
+                        history.Clear();
+                    }
                     history.Add(ToRow(record.History));
                     break;
                 case Record.RecordTypeOneofCase.Summary:
@@ -78,10 +93,10 @@ public static class RunLogReader
                         }
                     }
                     break;
-                case Record.RecordTypeOneofCase.OutputRaw:
+                case Record.RecordTypeOneofCase.OutputRaw when keepHistory:
                     AddLines(lines, record.OutputRaw.Line);
                     break;
-                case Record.RecordTypeOneofCase.Output:
+                case Record.RecordTypeOneofCase.Output when keepHistory:
                     AddLines(lines, record.Output.Line);
                     break;
                 case Record.RecordTypeOneofCase.Exit:
@@ -142,7 +157,7 @@ public static class RunLogReader
         }
     }
 
-    private static HistoryRow ToRow(HistoryRecord history)
+    internal static HistoryRow ToRow(HistoryRecord history)
     {
         long step = history.Step?.Num ?? 0;
         double runtime = 0;
@@ -194,7 +209,7 @@ public static class RunLogReader
         }
     }
 
-    private static void AddLines(List<string> lines, string text)
+    internal static void AddLines(List<string> lines, string text)
     {
         foreach (var line in text.Split('\n'))
         {
@@ -206,7 +221,7 @@ public static class RunLogReader
         }
     }
 
-    private static string ItemKey(string key, IList<string> nestedKey) => nestedKey.Count > 0 ? string.Join('.', nestedKey) : key;
+    internal static string ItemKey(string key, IList<string> nestedKey) => nestedKey.Count > 0 ? string.Join('.', nestedKey) : key;
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }

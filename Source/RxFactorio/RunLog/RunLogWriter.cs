@@ -85,6 +85,24 @@ public sealed class RunLogWriter : IDisposable
         return new RunLogWriter(log, options, existing.LastRecordNum, existing);
     }
 
+    /// <summary>
+    /// Reopens an existing log to append to it as it is: only a torn tail (a record half written
+    /// when the process died) is cut off; exit and final records stay, and a sender that follows
+    /// the log finishes the run there and continues it with what comes after. New records are
+    /// numbered after the highest number in the file. Reads the log without keeping its rows.
+    /// </summary>
+    /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
+    /// <param name="options">Entity, project, durability; <c>null</c> uses the defaults.</param>
+    /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log.</exception>
+    /// <exception cref="IOException">The file cannot be read or written; the message names the path.</exception>
+    public static RunLogWriter Continue(string path, RunLogWriterOptions? options = null)
+    {
+        options ??= new RunLogWriterOptions();
+        var existing = RunLogReader.Scan(path);
+        var log = LevelDbLogWriter.OpenAppend(path, existing.Report.AppendOffset, options.Durable);
+        return new RunLogWriter(log, options, existing.LastRecordNum, existing);
+    }
+
     /// <summary>Writes the run record: ids, display name, config, start time (§7: required before any data record).</summary>
     /// <param name="run">The run.</param>
     /// <param name="startTime">When the run started (wall clock).</param>

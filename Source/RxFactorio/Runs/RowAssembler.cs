@@ -24,6 +24,10 @@ internal sealed class RowAssembler
     private Dictionary<string, double>? _pending;
     private long _pendingStep = -1;
     private long _pendingTick;
+    private SourcePosition _last;
+    private SourcePosition? _pendingSince;
+    private SourcePosition? _carriedSince;
+    private long _replayedThrough = -1;
 
     public RowAssembler(RunInfo run, RunOptions options)
     {
@@ -36,20 +40,58 @@ internal sealed class RowAssembler
 
     public bool HasPendingRow => _pending is not null;
 
+    /// <summary>The position of the last event applied (or where the run was last opened).</summary>
+    public SourcePosition Last => _last;
+
+    /// <summary>Where the source stood before the first event whose effects are still only in memory; <c>null</c> when none is.</summary>
+    public SourcePosition? HeldSince =>
+        (_pendingSince, _carriedSince) switch
+        {
+            ({ } p, { } c) => p.Offset <= c.Offset ? p : c,
+            ({ } p, null) => p,
+            (null, var c) => c,
+        };
+
+    /// <summary>Continues a run from its log: steps go on after <paramref name="lastStep"/>, zero-filling knows <paramref name="zeroFillKeys"/>.</summary>
+    public void Seed(long? lastStep, IEnumerable<string> zeroFillKeys, SourcePosition position, long replayedThrough)
+    {
+        LastStep = lastStep ?? -1;
+        foreach (var key in zeroFillKeys)
+        {
+            if (RunKeyNames.IsItemKey(key))
+            {
+                _zeroFillKeys.Add(key);
+            }
+        }
+        _last = position;
+        _replayedThrough = replayedThrough;
+    }
+
+    /// <summary>The run (re)opens at <paramref name="before"/>: the position before its first event.</summary>
+    public void Reposition(SourcePosition before) => _last = before;
+
     /// <summary>Applies one event; rows it completes and log lines it makes go to the callbacks, in order.</summary>
     public void Apply(FactorioEvent e, DateTimeOffset now, Action<HistoryRow> rowDone, Action<string> logLine)
     {
+        var before = _last;
         switch (e)
         {
             case StatsEvent stats:
-                ApplyStats(stats, now, rowDone);
+                ApplyStats(stats, now, rowDone, before);
                 break;
             case GameEvent game:
-                CountEvent(game);
-                logLine(FormatLogLine(game));
+                CountEvent(game, before);
+                if (!Replayed(game))
+                {
+                    logLine(FormatLogLine(game));
+                }
                 break;
         }
+        _last = new SourcePosition(e.SourceOffset, e.LineNumber);
     }
+
+    /// <summary>Whether the event was read before a restart and its log line is in the run log already.</summary>
+    private bool Replayed(FactorioEvent e) => e.SourceOffset > 0 && e.SourceOffset <= _replayedThrough;
 
     /// <summary>Releases the pending row, if any.</summary>
     public void Flush(DateTimeOffset now, Action<HistoryRow> rowDone)
@@ -61,8 +103,13 @@ internal sealed class RowAssembler
         rowDone(Complete(now));
     }
 
-    private void ApplyStats(StatsEvent stats, DateTimeOffset now, Action<HistoryRow> rowDone)
+    private void ApplyStats(StatsEvent stats, DateTimeOffset now, Action<HistoryRow> rowDone, SourcePosition before)
     {
+        if (stats.Cycle <= LastStep && Replayed(stats))
+        {
+            // Read again after a restart: its row is in the run log already.
+            return;
+        }
         if (stats.Cycle <= LastStep || (_pending is not null && stats.Cycle < _pendingStep))
         {
             var after = _pending is not null ? _pendingStep : LastStep;
@@ -78,6 +125,8 @@ internal sealed class RowAssembler
         }
         if (_pending is null)
         {
+            _pendingSince = _carriedEventCounts.Count > 0 ? _carriedSince ?? before : before;
+            _carriedSince = null;
             _pending = new Dictionary<string, double>(_carriedEventCounts);
             _carriedEventCounts.Clear();
             _pendingStep = stats.Cycle;
@@ -106,11 +155,15 @@ internal sealed class RowAssembler
     /// <c>ceil(tick / 120)</c>, as the mod's own per-interval counters do): the pending row when
     /// the event belongs to it, else the next row.
     /// </summary>
-    private void CountEvent(GameEvent e)
+    private void CountEvent(GameEvent e, SourcePosition before)
     {
         var key = _names.Event(e.EventName);
         var sampleStep = (e.Tick + TicksPerCycle - 1) / TicksPerCycle;
         var counts = _pending is not null && sampleStep <= _pendingStep ? _pending : _carriedEventCounts;
+        if (counts == _carriedEventCounts && counts.Count == 0)
+        {
+            _carriedSince = before;
+        }
         counts[key] = counts.GetValueOrDefault(key) + 1;
     }
 
@@ -136,6 +189,7 @@ internal sealed class RowAssembler
             _pendingStep, _pendingTick, (_pendingTick - _run.StartTick) / 60.0, now, [.. values]);
         LastStep = _pendingStep;
         _pending = null;
+        _pendingSince = null;
         return row;
     }
 

@@ -1,4 +1,5 @@
 using RxFactorio.Sinks;
+using RxFactorio.Sources;
 
 namespace RxFactorio.Runs;
 
@@ -21,4 +22,35 @@ internal sealed class RunContext
     public int Openings { get; set; }
 
     public RunEndReason EndReason { get; set; } = RunEndReason.Shutdown;
+
+    /// <summary>Where the source stood just before the event that last opened the run.</summary>
+    public SourcePosition OpenedBefore { get; private set; }
+
+    /// <summary>The byte offset just after the event that last opened the run.</summary>
+    public long OpenedThrough { get; private set; }
+
+    /// <summary>Records the event that (re)opens the run.</summary>
+    public void Opened(SourcePosition before, long through)
+    {
+        OpenedBefore = before;
+        OpenedThrough = through;
+        Rows.Reposition(before);
+    }
+
+    /// <summary>The mark of a <see cref="StartRun"/>: nothing of the run is in memory yet.</summary>
+    public SourceMark OpenMark() =>
+        new(Info.Key.Source, OpenedBefore.Offset, OpenedBefore.Line, Math.Max(OpenedThrough, OpenedBefore.Offset), LastStep);
+
+    /// <summary>The mark once everything emitted so far is in the log: read on from the first event still held in memory.</summary>
+    public SourceMark Mark()
+    {
+        var last = Rows.Last;
+        var since = Rows.HeldSince ?? last;
+        return new(Info.Key.Source, since.Offset, since.Line, last.Offset, LastStep);
+    }
+
+    private long? LastStep => Rows.LastStep >= 0 ? Rows.LastStep : null;
 }
+
+/// <summary>A place in a source: the byte offset just after a line, and that line's number.</summary>
+internal readonly record struct SourcePosition(long Offset, long Line);

@@ -41,9 +41,19 @@ public sealed record RunOptions
     /// <summary>Where stale-cycle diagnostics go; <c>null</c> ignores them.</summary>
     public IObserver<IngestDiagnostic>? Diagnostics { get; init; }
 
+    /// <summary>
+    /// Runs to continue, at most one per source (crash recovery): each starts out idle, so the
+    /// source's next event of its session resumes it under the same run id.
+    /// </summary>
+    public IReadOnlyList<ResumedRun> Resume { get; init; } = [];
+
     /// <summary>Throws when a value is out of range, naming the setting.</summary>
     public void Validate()
     {
+        if (Resume.GroupBy(r => r.Run.Key.Source).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Resume holds more than one run for source '{twice.Key}'.", nameof(Resume));
+        }
         if (IdleTimeout < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, "IdleTimeout must be zero (never) or positive.");

@@ -12,7 +12,32 @@ internal sealed class RunRouter
     private readonly RunOptions _options;
     private readonly Dictionary<string, SourceRuns> _sources = [];
 
-    public RunRouter(RunOptions options) => _options = options;
+    public RunRouter(RunOptions options)
+    {
+        _options = options;
+        foreach (var resumed in options.Resume)
+        {
+            var source = new SourceRuns();
+            _sources.Add(resumed.Run.Key.Source, source);
+            var context = new RunContext(resumed.Run, options)
+            {
+                // NOTE: opened once before (in the process that wrote the log), so the next opening resumes it.
+                Openings = 1,
+                EndReason = RunEndReason.Idle,
+            };
+            var position = new SourcePosition(resumed.ResumeOffset, resumed.ResumeLine);
+            context.Rows.Seed(resumed.LastStep, resumed.ZeroFillKeys, position, resumed.ThroughOffset);
+            foreach (var (key, value) in resumed.Summary)
+            {
+                context.Summary[key] = value;
+            }
+            source.Contexts[resumed.Run.Key] = context;
+            source.Idle = context;
+            source.Seed = context;
+            source.SeedThrough = resumed.ThroughOffset;
+            source.Last = position;
+        }
+    }
 
     /// <summary>
     /// Routes one event. When it starts a run on its source, <paramref name="started"/> is told
@@ -24,6 +49,25 @@ internal sealed class RunRouter
         {
             source = new SourceRuns();
             _sources.Add(e.Source, source);
+        }
+        var key = Route(source, e, started);
+        source.Last = new SourcePosition(e.SourceOffset, e.LineNumber);
+        return key;
+    }
+
+    private RunKey Route(SourceRuns source, FactorioEvent e, IObserver<RunKey> started)
+    {
+        if (source.Seed is { } seed && e.SourceOffset > 0 && e.SourceOffset <= source.SeedThrough)
+        {
+            // Read again after a restart: the crashed process had routed it to the resumed run.
+            if (source.Active == seed)
+            {
+                return seed.Info.Key;
+            }
+            if (source.Idle == seed)
+            {
+                return Resume(source, seed, e, started);
+            }
         }
 
         if (e is SessionInit init)
@@ -38,13 +82,18 @@ internal sealed class RunRouter
         }
         if (source.Idle is { } idle && idle.Info.SessionId == e.SessionId)
         {
-            source.Active = idle;
-            source.Idle = null;
-            Open(idle);
-            started.OnNext(idle.Info.Key);
-            return idle.Info.Key;
+            return Resume(source, idle, e, started);
         }
         return Start(source, e, levelName: null, RunEndReason.Shutdown, started);
+    }
+
+    private static RunKey Resume(SourceRuns source, RunContext idle, FactorioEvent e, IObserver<RunKey> started)
+    {
+        source.Active = idle;
+        source.Idle = null;
+        Open(idle, source.Last, e);
+        started.OnNext(idle.Info.Key);
+        return idle.Info.Key;
     }
 
     public RunContext Context(RunKey key) => _sources[key.Source].Contexts[key];
@@ -95,15 +144,16 @@ internal sealed class RunRouter
         var context = new RunContext(info, _options);
         source.Contexts[key] = context;
         source.Active = context;
-        Open(context);
+        Open(context, source.Last, e);
         started.OnNext(key);
         return key;
     }
 
-    private static void Open(RunContext context)
+    private static void Open(RunContext context, SourcePosition before, FactorioEvent opening)
     {
         context.Openings++;
         context.EndReason = RunEndReason.Shutdown;
+        context.Opened(before, opening.SourceOffset);
     }
 
     private sealed class SourceRuns
@@ -111,6 +161,9 @@ internal sealed class RunRouter
         public long Generation;
         public RunContext? Active;
         public RunContext? Idle;
+        public RunContext? Seed;
+        public long SeedThrough;
+        public SourcePosition Last;
         public readonly Dictionary<RunKey, RunContext> Contexts = [];
     }
 }

@@ -8,6 +8,12 @@ public abstract record RunCommand
 {
     /// <summary>The run this command is for.</summary>
     public required RunInfo Run { get; init; }
+
+    /// <summary>
+    /// Where the run stands in its source once this command is carried out (for checkpoints);
+    /// <c>null</c> when the command does not move it (e.g. all but the last batch of a split).
+    /// </summary>
+    public Sources.SourceMark? Mark { get; init; }
 }
 
 /// <summary>Create the run on the sink, or resume it when <see cref="Resumed"/> (same run id, steps continue).</summary>

@@ -25,6 +25,7 @@ public sealed class WandbRunClient
     private long _nextLogOffset;
     private long _lastRequestTicks;
     private HistoryRow? _lastRow;
+    private bool _offsetsPinned;
     private volatile WandbRunState _state = WandbRunState.Created;
 
     internal WandbRunClient(WandbConnection connection, RunInfo run)
@@ -60,6 +61,31 @@ public sealed class WandbRunClient
 
     /// <summary>When the last request for this run ended (or the client was created).</summary>
     public DateTimeOffset LastRequestAt => new(Interlocked.Read(ref _lastRequestTicks), TimeSpan.Zero);
+
+    /// <summary>
+    /// Continues the run's files at offsets known to be acknowledged (from a run log's ack state):
+    /// the next history line goes to <paramref name="historyLines"/>, the next <c>output.log</c>
+    /// line to <paramref name="logLines"/>, whatever <c>historyLineCount</c> the upsert reports.
+    /// Lines the server took in after that point without the sender learning it are sent again
+    /// to the same offsets, where W&amp;B replaces them (§3). Call before <see cref="StartAsync"/>.
+    /// </summary>
+    /// <param name="historyLines">History lines acknowledged.</param>
+    /// <param name="logLines"><c>output.log</c> lines acknowledged.</param>
+    /// <exception cref="InvalidOperationException">The client has already sent something.</exception>
+    public void ContinueAt(long historyLines, long logLines)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyLines);
+        ArgumentOutOfRangeException.ThrowIfNegative(logLines);
+        if (_state != WandbRunState.Created || _pending.Count > 0)
+        {
+            throw new InvalidOperationException("ContinueAt must be called before the run is started.");
+        }
+        Interlocked.Exchange(ref _historyOffset, historyLines);
+        Interlocked.Exchange(ref _logOffset, logLines);
+        _nextHistoryOffset = historyLines;
+        _nextLogOffset = logLines;
+        _offsetsPinned = true;
+    }
 
     /// <summary>
     /// Creates the run with UpsertBucket, or, when it ran before (after <see cref="FinishAsync"/>, or
@@ -110,7 +136,7 @@ public sealed class WandbRunClient
             Entity = result.Entity;
             Project = result.Project;
             StorageId = result.StorageId ?? StorageId;
-            if (result.HistoryLineCount > _nextHistoryOffset && _pending.Count == 0)
+            if (!_offsetsPinned && result.HistoryLineCount > _nextHistoryOffset && _pending.Count == 0)
             {
                 // The server already has history for this run id: append after it (as wandb-core does).
                 Interlocked.Exchange(ref _historyOffset, result.HistoryLineCount);

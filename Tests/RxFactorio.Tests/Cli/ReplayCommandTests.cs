@@ -7,12 +7,21 @@ namespace RxFactorio.Tests.Cli;
 public sealed class ReplayCommandTests
 {
     private FakeWandbServer _server = null!;
+    private string _dir = "";
 
     [SetUp]
-    public async Task StartServer() => _server = await FakeWandbServer.StartAsync();
+    public async Task StartServer()
+    {
+        _server = await FakeWandbServer.StartAsync();
+        _dir = Directory.CreateTempSubdirectory("rxf-replay-").FullName;
+    }
 
     [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
+    public async Task StopServer()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
 
     private Dictionary<string, string?> Online(string? key = null) => new()
     {
@@ -22,6 +31,8 @@ public sealed class ReplayCommandTests
         ["WANDB_PROJECT"] = null,
         ["WANDB_ENTITY"] = null,
         ["NETRC"] = "/nonexistent/netrc",
+        // Online runs go through run logs in WANDB_DIR/wandb.
+        ["WANDB_DIR"] = _dir,
     };
 
     [Test]

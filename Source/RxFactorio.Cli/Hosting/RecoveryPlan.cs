@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+using RxFactorio.RunLog;
+using RxFactorio.Runs;
+using RxFactorio.Sources;
+
+namespace RxFactorio.Cli.Hosting;
+
+/// <summary>
+/// What <c>run</c> picks up from a previous process for its tailed files: a checkpoint per file
+/// (<c>&lt;dir&gt;/wandb/checkpoints/</c>), where to read on, and the run to continue under the same id.
+/// </summary>
+internal sealed class RecoveryPlan
+{
+    /// <summary>The checkpoint of every tailed source, by source name (as given on the command line).</summary>
+    public Dictionary<string, SourceCheckpointStore> Checkpoints { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Run id → the source it was fed from, for runs named by a checkpoint.</summary>
+    public Dictionary<string, string> RecoveredSources { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The runs the run stage continues.</summary>
+    public List<ResumedRun> Runs { get; } = [];
+
+    /// <summary>Where each tailed source reads on, with the line number there.</summary>
+    public Dictionary<string, (TailPosition At, long Line)> StartAt { get; } = new(StringComparer.Ordinal);
+
+    public static RecoveryPlan ForSources(IEnumerable<string> paths, string rootDirectory, ILogger logger)
+    {
+        var plan = new RecoveryPlan();
+        var layout = new OfflineLayout(rootDirectory);
+        var directory = Path.Combine(layout.WandbDirectory, "checkpoints");
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (path == "-" || LiveSources.Detect(path) != SourceKind.TailedFile)
+            {
+                continue;
+            }
+            var store = new SourceCheckpointStore(directory, path);
+            plan.Checkpoints[path] = store;
+            if (store.Load() is not { } checkpoint || !OfflineLayout.IsValidRunId(checkpoint.RunId))
+            {
+                continue;
+            }
+            plan.RecoveredSources[checkpoint.RunId] = path;
+            if (store.ResumePosition(checkpoint) is not { } at)
+            {
+                logger.LogWarning("{Source} is not the file its checkpoint was taken of (replaced or truncated): reading it from the start, in a new run", path);
+                continue;
+            }
+            plan.StartAt[path] = (at, checkpoint.Line);
+            if (layout.FindRunFolder(checkpoint.RunId) is not { } folder)
+            {
+                continue;
+            }
+            var log = RunLogReader.Scan(folder.LogFile);
+            if (log.ToRunInfo() is not { } info)
+            {
+                continue;
+            }
+            var last = log.History.Count > 0 ? log.History[^1] : null;
+            plan.Runs.Add(new ResumedRun
+            {
+                Run = info with { Key = new RunKey(path, info.SessionId, 0) },
+                LastStep = last?.Step,
+                ZeroFillKeys = last is null ? [] : [.. last.Values.Select(v => v.Key)],
+                Summary = [.. log.Summary.Where(kv => !kv.Key.StartsWith('_'))],
+                ResumeOffset = checkpoint.Offset,
+                ResumeLine = checkpoint.Line,
+                ThroughOffset = checkpoint.ThroughOffset,
+            });
+            logger.LogInformation("{Source}: reading on from byte {Offset} (line {Line}), continuing run {RunId} after step {Step}",
+                path, checkpoint.Offset, checkpoint.Line, checkpoint.RunId, last?.Step.ToString() ?? "-");
+        }
+        return plan;
+    }
+}

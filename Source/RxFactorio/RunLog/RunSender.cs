@@ -1,0 +1,434 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using RxFactorio.RunLog.Proto;
+using RxFactorio.Runs;
+using RxFactorio.Sinks;
+using RxFactorio.Wandb;
+
+namespace RxFactorio.RunLog;
+
+/// <summary>
+/// Streams one run's log to W&amp;B: reads the records after the acknowledged ones, at most one
+/// batch at a time, sends them in order, saves <see cref="RunLogAck"/> after each acknowledged
+/// request, and sleeps until the log grows (or a heartbeat is due). An exit record finishes the
+/// run on W&amp;B; records after it (the run resumed) start it again under the same id.
+/// </summary>
+internal sealed partial class RunSender
+{
+    private readonly LoggedWandbSink _sink;
+    private readonly LoggedWandbSink.LoggedRun _run;
+    private readonly LoggedWandbSinkOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _dirty = true;
+    private bool _caughtUp;
+    private int _pendingRows;
+    private Task _loop = Task.CompletedTask;
+    private RunLogAck _ack = new();
+    private long _readOffset;
+    private RunInfo? _runInfo;
+    private WandbRunClient? _client;
+    private bool _started;
+    private bool _stoppedOnServer;
+    private int _damageReported;
+
+    public RunSender(LoggedWandbSink sink, LoggedWandbSink.LoggedRun run, LoggedWandbSinkOptions options, ILogger logger, CancellationToken stopping)
+    {
+        _sink = sink;
+        _run = run;
+        _options = options;
+        _logger = logger;
+        _stopping = stopping;
+    }
+
+    /// <summary>History rows read from the log and not acknowledged yet (in memory).</summary>
+    public int PendingRows => Volatile.Read(ref _pendingRows);
+
+    /// <summary>Whether everything in the log is acknowledged (and nothing new was signalled since).</summary>
+    public bool CaughtUp
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _caughtUp && !_dirty;
+            }
+        }
+    }
+
+    public string? Entity { get; private set; }
+
+    public string? Project { get; private set; }
+
+    private string LogFile => _run.Folder.LogFile;
+
+    public void Start() => _loop = Task.Run(RunAsync, CancellationToken.None);
+
+    /// <summary>The log grew (or the run closed): read it again.</summary>
+    public void Signal()
+    {
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            _dirty = true;
+            _caughtUp = false;
+            wake = _wake;
+        }
+        wake.TrySetResult();
+    }
+
+    public async Task StopAsync()
+    {
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            _ack = RunLogAck.Load(LogFile);
+        }
+        catch (IOException ex)
+        {
+            _sink.Fail(ex);
+            return;
+        }
+        _readOffset = _ack.LogOffset;
+        _started = _ack.RecordNum > 0;
+        var time = _sink.Connection.TimeProvider;
+        while (!_stopping.IsCancellationRequested)
+        {
+            Task wake;
+            lock (_gate)
+            {
+                _dirty = false;
+                wake = _wake.Task;
+            }
+            bool progressed;
+            try
+            {
+                progressed = await PassAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (WandbAuthenticationException ex)
+            {
+                _sink.Fail(ex);
+                return;
+            }
+            catch (WandbRequestException ex)
+            {
+                Volatile.Write(ref _pendingRows, 0);
+                _client = null;
+                LogFailed(_logger, _run.Folder.RunId, ex.Message, _options.RetryFailedRunAfter);
+                if (!await DelayAsync(_options.RetryFailedRunAfter, time).ConfigureAwait(false))
+                {
+                    return;
+                }
+                continue;
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                _sink.Fail(ex is IOException ? ex : new IOException($"Cannot send the run log '{LogFile}': {ex.Message}", ex));
+                return;
+            }
+            if (progressed)
+            {
+                continue;
+            }
+            lock (_gate)
+            {
+                if (_dirty)
+                {
+                    continue;
+                }
+                _caughtUp = true;
+                _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wake = _wake.Task;
+            }
+            MarkSyncedIfDone();
+            _sink.NotifyChanged();
+            await WaitAsync(wake, time).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sleeps until signalled; while the run is live on W&amp;B, wakes for heartbeats.</summary>
+    private async Task WaitAsync(Task wake, TimeProvider time)
+    {
+        var interval = _sink.Connection.Options.HeartbeatInterval;
+        while (!_stopping.IsCancellationRequested && !wake.IsCompleted)
+        {
+            if (_client is not { State: WandbRunState.Running } client)
+            {
+                await Task.WhenAny(wake, Task.Delay(Timeout.Infinite, _stopping)).ConfigureAwait(false);
+                return;
+            }
+            var beat = Task.Delay(interval, time, _stopping);
+            if (await Task.WhenAny(wake, beat).ConfigureAwait(false) == wake || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            try
+            {
+                await client.HeartbeatIfIdleAsync(interval, _stopping).ConfigureAwait(false);
+            }
+            catch (WandbAuthenticationException ex)
+            {
+                _sink.Fail(ex);
+                return;
+            }
+            catch (Exception ex) when (ex is WandbRequestException or OperationCanceledException)
+            {
+                // A failed heartbeat fails the client; the next batch starts a new one.
+                _client = null;
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan delay, TimeProvider time)
+    {
+        try
+        {
+            await Task.Delay(delay, time, _stopping).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void MarkSyncedIfDone()
+    {
+        if (!_ack.Finished || _run.WriterOpen)
+        {
+            return;
+        }
+        try
+        {
+            SyncedMarker.Mark(LogFile);
+            if (_run.WriterOpen)
+            {
+                // The run was resumed meanwhile: its log is growing again.
+                SyncedMarker.Clear(LogFile);
+            }
+        }
+        catch (IOException ex)
+        {
+            LogMarkFailed(_logger, ex.Message);
+        }
+    }
+
+    /// <summary>Reads and sends the next batch of unacknowledged records. False when there was nothing to read.</summary>
+    private async Task<bool> PassAsync()
+    {
+        _runInfo ??= ReadRunInfo();
+        if (_runInfo is null)
+        {
+            return false;
+        }
+        var rows = ImmutableArray.CreateBuilder<HistoryRow>();
+        var lines = new List<string>();
+        ImmutableArray<KeyValuePair<string, double>>? summary = null;
+        int? exitCode = null;
+        var lastNum = _ack.RecordNum;
+        var lastEnd = _readOffset;
+        var advanced = false;
+        using (var reader = LevelDbLogReader.OpenAt(LogFile, _readOffset))
+        {
+            foreach (var (log, record) in RunLogReader.ReadRecords(reader))
+            {
+                if (reader.Report.Damage.Count > 0)
+                {
+                    if (_run.WriterOpen)
+                    {
+                        // NOTE: most likely a record being written right now: read it next time.
+                        break;
+                    }
+                    if (_damageReported < reader.Report.Damage.Count)
+                    {
+                        _damageReported = reader.Report.Damage.Count;
+                        LogDamaged(_logger, LogFile, reader.Report.ToString());
+                    }
+                }
+                if (record.Num != 0 && record.Num <= _ack.RecordNum)
+                {
+                    lastEnd = log.End;
+                    advanced = true;
+                    continue;
+                }
+                var full = false;
+                switch (record.RecordTypeCase)
+                {
+                    case Record.RecordTypeOneofCase.History when rows.Count >= _options.RowsPerRequest:
+                    case Record.RecordTypeOneofCase.OutputRaw or Record.RecordTypeOneofCase.Output when lines.Count >= 4 * _options.RowsPerRequest:
+                        full = true;
+                        break;
+                    case Record.RecordTypeOneofCase.History:
+                        rows.Add(RunLogReader.ToRow(record.History));
+                        break;
+                    case Record.RecordTypeOneofCase.OutputRaw:
+                        RunLogReader.AddLines(lines, record.OutputRaw.Line);
+                        break;
+                    case Record.RecordTypeOneofCase.Output:
+                        RunLogReader.AddLines(lines, record.Output.Line);
+                        break;
+                    case Record.RecordTypeOneofCase.Summary:
+                        summary = Summary(record.Summary);
+                        break;
+                    case Record.RecordTypeOneofCase.Exit:
+                        exitCode = record.Exit.ExitCode;
+                        break;
+                }
+                if (full)
+                {
+                    break;
+                }
+                lastNum = Math.Max(lastNum, record.Num);
+                lastEnd = log.End;
+                advanced = true;
+                if (exitCode is not null)
+                {
+                    break;
+                }
+            }
+        }
+        if (!advanced)
+        {
+            return false;
+        }
+
+        var hasData = rows.Count > 0 || lines.Count > 0 || summary is not null;
+        if ((hasData || exitCode is not null) && !_stoppedOnServer)
+        {
+            Volatile.Write(ref _pendingRows, rows.Count);
+            var client = await StartedClientAsync().ConfigureAwait(false);
+            if (hasData)
+            {
+                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], Summary = summary ?? [] };
+                if (!await client.SendAsync(batch, _stopping).ConfigureAwait(false))
+                {
+                    if (client.State != WandbRunState.Stopped)
+                    {
+                        throw new WandbRequestException("file_stream", _sink.Connection.Options.NetLocation, null, null,
+                            $"W&B run {_runInfo.RunId} could not be sent ({client.State})");
+                    }
+                    _stoppedOnServer = true;
+                    LogStopped(_logger, _runInfo.RunId);
+                }
+            }
+            if (exitCode is { } code && client.State == WandbRunState.Running)
+            {
+                await client.FinishAsync(code, _stopping).ConfigureAwait(false);
+            }
+            _ack = _ack with { HistoryLines = client.HistoryOffset, OutputLines = client.LogOffset };
+            if (exitCode is not null)
+            {
+                // Records after the exit (the run resumed) start it again.
+                _client = null;
+            }
+        }
+        else if (hasData && _stoppedOnServer)
+        {
+            _sink.Counters.AddRowsDropped(rows.Count);
+        }
+        _ack = _ack with
+        {
+            RunId = _runInfo.RunId,
+            RecordNum = lastNum,
+            LogOffset = lastEnd,
+            LastStep = rows.Count > 0 ? rows[^1].Step : _ack.LastStep,
+            Finished = exitCode is not null || (!hasData && _ack.Finished),
+            UpdatedAt = _sink.Connection.TimeProvider.GetUtcNow(),
+        };
+        _ack.Save(LogFile);
+        _readOffset = lastEnd;
+        Volatile.Write(ref _pendingRows, 0);
+        return true;
+    }
+
+    private async Task<WandbRunClient> StartedClientAsync()
+    {
+        if (_client is { State: WandbRunState.Running } running)
+        {
+            return running;
+        }
+        var client = _sink.Connection.CreateRunClient(_runInfo!);
+        client.ContinueAt(_ack.HistoryLines, _ack.OutputLines);
+        await client.StartAsync(resumed: _started, _stopping).ConfigureAwait(false);
+        if (client.State != WandbRunState.Running)
+        {
+            throw new WandbRequestException("UpsertBucket", _sink.Connection.Options.NetLocation, null, null,
+                $"W&B run {_runInfo!.RunId} could not be started ({client.State})");
+        }
+        _started = true;
+        _client = client;
+        Entity = client.Entity;
+        Project = client.Project;
+        return client;
+    }
+
+    /// <summary>The run's identity from the log's first run record; <c>null</c> while there is none.</summary>
+    private RunInfo? ReadRunInfo()
+    {
+        using var reader = LevelDbLogReader.Open(LogFile);
+        foreach (var (_, record) in RunLogReader.ReadRecords(reader))
+        {
+            if (record.RecordTypeCase != Record.RecordTypeOneofCase.Run)
+            {
+                continue;
+            }
+            var config = new List<KeyValuePair<string, string>>();
+            foreach (var item in record.Run.Config?.Update ?? [])
+            {
+                config.Add(new(RunLogReader.ItemKey(item.Key, item.NestedKey), item.ValueJson));
+            }
+            return new RunLogContents
+            {
+                Path = LogFile,
+                RunId = record.Run.RunId,
+                DisplayName = record.Run.DisplayName,
+                Config = config,
+                Report = reader.Report,
+            }.ToRunInfo();
+        }
+        return null;
+    }
+
+    private static ImmutableArray<KeyValuePair<string, double>> Summary(SummaryRecord record)
+    {
+        var values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>(record.Update.Count);
+        foreach (var item in record.Update)
+        {
+            var key = RunLogReader.ItemKey(item.Key, item.NestedKey);
+            if (!key.StartsWith('_') && RunLogJson.ParseNumber(item.ValueJson) is { } value)
+            {
+                values.Add(new(key, value));
+            }
+        }
+        return values.DrainToImmutable();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId} could not be sent ({Reason}); its rows wait in the run log, next attempt in {Delay}")]
+    private static partial void LogFailed(ILogger logger, string runId, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId} was stopped in the wandb UI: the rest of its log is not sent")]
+    private static partial void LogStopped(ILogger logger, string runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run log {LogFile} is damaged; the intact records are sent: {Report}")]
+    private static partial void LogDamaged(ILogger logger, string logFile, string report);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark a run log synced: {Reason}")]
+    private static partial void LogMarkFailed(ILogger logger, string reason);
+}

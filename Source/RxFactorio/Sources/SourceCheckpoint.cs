@@ -1,0 +1,227 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RxFactorio.Sources;
+
+/// <summary>
+/// How far a tailed file has been read into the run log, kept so that a restarted <c>run</c>
+/// reads on from there: the file's identity, the byte offset and line number just after the
+/// last line whose effects are all in the log, and the run the source was feeding.
+/// </summary>
+public sealed record SourceCheckpoint
+{
+    /// <summary>The format version, 1.</summary>
+    [JsonPropertyName("version")]
+    public int Version { get; init; } = 1;
+
+    /// <summary>The source file's absolute path (for people; the file name is its hash).</summary>
+    [JsonPropertyName("source")]
+    public string Source { get; init; } = "";
+
+    /// <summary>The file's device number (see <see cref="FileIdentity"/>).</summary>
+    [JsonPropertyName("device")]
+    public ulong Device { get; init; }
+
+    /// <summary>The file's inode number (see <see cref="FileIdentity"/>).</summary>
+    [JsonPropertyName("inode")]
+    public ulong Inode { get; init; }
+
+    /// <summary>Where reading resumes: the byte offset just after the last line whose effects are all in the run log.</summary>
+    [JsonPropertyName("offset")]
+    public long Offset { get; init; }
+
+    /// <summary>The line number of the line ending at <see cref="Offset"/>.</summary>
+    [JsonPropertyName("line")]
+    public long Line { get; init; }
+
+    /// <summary>The byte offset just after the last line taken in; lines up to here belong to <see cref="RunId"/>.</summary>
+    [JsonPropertyName("through_offset")]
+    public long ThroughOffset { get; init; }
+
+    /// <summary>The run the source was feeding (8 of <c>[a-z0-9]</c>).</summary>
+    [JsonPropertyName("run_id")]
+    public string RunId { get; init; } = "";
+
+    /// <summary>That run's last step in the log; <c>null</c> before its first row.</summary>
+    [JsonPropertyName("last_step")]
+    public long? LastStep { get; init; }
+
+    /// <summary>When the checkpoint was written.</summary>
+    [JsonPropertyName("updated_at")]
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>The file the checkpoint belongs to.</summary>
+    [JsonIgnore]
+    public FileIdentity Identity => new(Device, Inode);
+
+    /// <summary>Where a tail resumes.</summary>
+    [JsonIgnore]
+    public TailPosition Position => new(Identity, Offset);
+}
+
+/// <summary>
+/// The checkpoint of one tailed file: <c>&lt;directory&gt;/&lt;sha-256 of the absolute path&gt;.json</c>
+/// (never the path or a session id in a file name), written atomically after the run log is
+/// flushed. Learns the file's identity from <see cref="TailOptions.PositionChanged"/>. Thread-safe.
+/// </summary>
+public sealed class SourceCheckpointStore
+{
+    private readonly Lock _gate = new();
+    private FileIdentity? _identity;
+
+    /// <summary>The store of <paramref name="sourcePath"/>'s checkpoint in <paramref name="directory"/>.</summary>
+    /// <param name="directory">The checkpoints folder, e.g. <c>&lt;dir&gt;/wandb/checkpoints</c>; created on the first save.</param>
+    /// <param name="sourcePath">The tailed file (made absolute).</param>
+    public SourceCheckpointStore(string directory, string sourcePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        Directory = Path.GetFullPath(directory);
+        SourcePath = Path.GetFullPath(sourcePath);
+        FilePath = Path.Combine(Directory, FileNameFor(SourcePath));
+    }
+
+    /// <summary>The checkpoints folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The tailed file's absolute path.</summary>
+    public string SourcePath { get; }
+
+    /// <summary>The checkpoint file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The tailed file's identity, once known (from <see cref="Observe"/> or <see cref="ResumePosition"/>).</summary>
+    public FileIdentity? Identity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _identity;
+            }
+        }
+    }
+
+    /// <summary>The checkpoint file's name for a source: 32 hex digits of the SHA-256 of its absolute path, then <c>.json</c>.</summary>
+    /// <param name="absolutePath">The source's absolute path.</param>
+    public static string FileNameFor(string absolutePath) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(absolutePath)))[..32] + ".json";
+
+    /// <summary>Loads the checkpoint; <c>null</c> when there is none.</summary>
+    /// <exception cref="IOException">It cannot be read or is not a checkpoint; the message names the file.</exception>
+    public SourceCheckpoint? Load()
+    {
+        try
+        {
+            if (!File.Exists(FilePath))
+            {
+                return null;
+            }
+            return JsonSerializer.Deserialize(File.ReadAllBytes(FilePath), SourceCheckpointJsonContext.Default.SourceCheckpoint);
+        }
+        catch (JsonException ex)
+        {
+            throw new IOException($"Cannot read the checkpoint '{FilePath}': it is not valid JSON ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot read the checkpoint '{FilePath}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Where the tail resumes: the checkpoint's position when the file at the path is still the
+    /// same file (same identity) and at least that long; otherwise <c>null</c> (read it anew).
+    /// </summary>
+    /// <param name="checkpoint">The loaded checkpoint.</param>
+    public TailPosition? ResumePosition(SourceCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var now = FileIdentities.OfPath(SourcePath);
+        if (now != checkpoint.Identity)
+        {
+            return null;
+        }
+        long length;
+        try
+        {
+            length = new FileInfo(SourcePath).Length;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        if (length < checkpoint.Offset)
+        {
+            return null;
+        }
+        lock (_gate)
+        {
+            _identity = checkpoint.Identity;
+        }
+        return checkpoint.Position;
+    }
+
+    /// <summary>Learns the file's identity from the tail (pass this as <see cref="TailOptions.PositionChanged"/>).</summary>
+    /// <param name="position">The tail's position.</param>
+    public void Observe(TailPosition position)
+    {
+        lock (_gate)
+        {
+            _identity = position.Identity;
+        }
+    }
+
+    /// <summary>Saves where the source stands for <paramref name="runId"/>, atomically. Nothing is saved before the file's identity is known.</summary>
+    /// <param name="mark">The mark of a command that is in the run log now.</param>
+    /// <param name="runId">The run the command was for.</param>
+    /// <param name="now">The time to stamp.</param>
+    /// <returns>Whether a checkpoint was written.</returns>
+    /// <exception cref="IOException">It cannot be written; the message names the file.</exception>
+    public bool Save(SourceMark mark, string runId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        if (Identity is not { } identity)
+        {
+            return false;
+        }
+        Save(new SourceCheckpoint
+        {
+            Source = SourcePath,
+            Device = identity.Device,
+            Inode = identity.Inode,
+            Offset = mark.ResumeOffset,
+            Line = mark.ResumeLine,
+            ThroughOffset = mark.ThroughOffset,
+            RunId = runId,
+            LastStep = mark.LastStep,
+            UpdatedAt = now,
+        });
+        return true;
+    }
+
+    /// <summary>Saves a checkpoint atomically (written to a temporary file, then renamed).</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <exception cref="IOException">It cannot be written; the message names the file.</exception>
+    public void Save(SourceCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var temporary = FilePath + ".tmp";
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(checkpoint, SourceCheckpointJsonContext.Default.SourceCheckpoint));
+            File.Move(temporary, FilePath, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot write the checkpoint '{FilePath}': {ex.Message}", ex);
+        }
+    }
+}
+
+[JsonSerializable(typeof(SourceCheckpoint))]
+[JsonSourceGenerationOptions(WriteIndented = true)]
+internal sealed partial class SourceCheckpointJsonContext : JsonSerializerContext;
