@@ -51,7 +51,8 @@ public sealed class FaultDeliveryTests
         var retry = requests[requests.ToList().IndexOf(throttled) + 1];
         Assert.Multiple(() =>
         {
-            Assert.That(requests.Select(r => r.StatusCode), Is.EqualTo(new[] { 200, 429, 200, 200, 200, 200, 200 }));
+            // NOTE: how many batches a window makes depends on real time; exactly one 429, all else 200.
+            Assert.That(requests.Select(r => r.StatusCode).Where(s => s != 200), Is.EqualTo(new[] { 429 }));
             // The backoff alone would be 1‥10 ms; Retry-After: 1 must hold the retry back a whole second.
             Assert.That(retry.At - throttled.At, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)), "Retry-After: 1 honoured");
             Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
