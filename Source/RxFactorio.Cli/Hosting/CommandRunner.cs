@@ -58,7 +58,8 @@ internal static class CommandRunner
         LogSetup.Configure(builder.Logging, json: parse.GetValue(common.LogFormat) == "json", quiet);
         builder.Services.Configure<HostOptions>(o =>
         {
-            o.ShutdownTimeout = settings.ShutdownTimeout;
+            // The service aborts the drain at settings.ShutdownTimeout itself; the margin lets it report.
+            o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(10);
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
         // NOTE: the settings are bound and validated by SettingsLoader (it names the layer of a bad value); the host just carries them.
