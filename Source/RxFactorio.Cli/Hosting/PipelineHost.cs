@@ -23,8 +23,13 @@ internal static partial class PipelineHost
     {
         using var loop = new EventLoopScheduler(start => new Thread(start) { Name = "rxfactorio-runs", IsBackground = true });
         var outcome = new PipelineOutcome();
+        var ended = 0;
         var stopRequested = Observable.Create<Unit>(observer => stop.Register(() =>
         {
+            if (Volatile.Read(ref ended) != 0)
+            {
+                return;
+            }
             metrics?.SetState(PipelineState.Stopping);
             LogStopping(logger);
             observer.OnNext(Unit.Default);
@@ -60,6 +65,10 @@ internal static partial class PipelineHost
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             outcome.Aborted = true;
+        }
+        finally
+        {
+            Volatile.Write(ref ended, 1);
         }
         metrics?.SetState(PipelineState.Stopped);
         return outcome;

@@ -97,6 +97,11 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         var path = context.Request.Url?.AbsolutePath ?? "/";
         if (context.Request.HttpMethod is not ("GET" or "HEAD"))
         {
+            response.KeepAlive = false;
+            if (context.Request.HasEntityBody)
+            {
+                await context.Request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
+            }
             await WriteAsync(response, 405, "text/plain; charset=utf-8", "only GET\n").ConfigureAwait(false);
             return;
         }
