@@ -104,6 +104,14 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             await environment.Error.WriteLineAsync($"rxfactorio {command}: {ex.Message}").ConfigureAwait(false);
             ExitCode = ExitCodes.Failure;
         }
+        catch (Exception ex)
+        {
+            // NOTE: never let an exception reach the host (it would rethrow it from StopAsync and the
+            // process would die with an unhandled exception); an unexpected one is a bug: full trace.
+            metrics.Fail(ex.Message);
+            await environment.Error.WriteLineAsync($"rxfactorio {command}: unexpected error: {ex}").ConfigureAwait(false);
+            ExitCode = ExitCodes.Failure;
+        }
         finally
         {
             if (server is not null)
