@@ -35,8 +35,25 @@ internal sealed class CommonOptions
 
     public Option<bool> NoZeroFill { get; } = new("--no-zero-fill") { Description = "Do not log items seen earlier in a run and absent now as 0." };
 
+    public Option<string?> ShutdownTimeout { get; } = new("--shutdown-timeout") { Description = "On Ctrl+C/SIGTERM, how long flushing and finishing every run may take, e.g. 30s (default 30s). A second signal stops at once." };
+
+    public Option<string?> HealthUrl { get; } = new("--health-url") { Description = "Serve GET /healthz and GET /metrics (Prometheus) here, e.g. http://127.0.0.1:9464 (loopback only unless --health-allow-remote)." };
+
+    public Option<bool> HealthAllowRemote { get; } = new("--health-allow-remote") { Description = "Allow --health-url on a non-loopback address (the endpoints have no authentication)." };
+
+    public Option<string> LogFormat { get; } = new("--log-format")
+    {
+        Description = "Log lines on stderr: text (one readable line each) or json (one JSON object each).",
+        DefaultValueFactory = _ => "text",
+    };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Log only warnings and errors; no live status line." };
+
+    public Option<bool> PrintConfig { get; } = new("--print-config") { Description = "Print the effective configuration (each setting, its value and where it came from) and exit." };
+
     public void AddTo(Command command, bool runOptions = true)
     {
+        LogFormat.AcceptOnlyFromAmong("text", "json");
         foreach (var option in runOptions ? All() : [Config, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir])
         {
             command.Options.Add(option);
@@ -70,6 +87,12 @@ internal sealed class CommonOptions
         {
             values["wandb:allowInsecureHttp"] = "true";
         }
+        Put("runs:shutdownTimeout", parse.GetValue(ShutdownTimeout));
+        Put("health:url", parse.GetValue(HealthUrl));
+        if (parse.GetValue(HealthAllowRemote))
+        {
+            values["health:allowRemote"] = "true";
+        }
         if (parse.GetValue(NoZeroFill))
         {
             values["runs:zeroFill"] = "false";
@@ -78,5 +101,6 @@ internal sealed class CommonOptions
     }
 
     private IEnumerable<Option> All() =>
-        [Config, Mode, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir, IdleTimeout, BatchWindow, Every, NoZeroFill];
+        [Config, Mode, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir, IdleTimeout, BatchWindow, Every, NoZeroFill,
+            ShutdownTimeout, HealthUrl, HealthAllowRemote, LogFormat, Quiet, PrintConfig];
 }

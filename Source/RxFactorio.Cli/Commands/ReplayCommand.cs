@@ -31,6 +31,7 @@ internal static class ReplayCommand
             Replay recordings through the same pipeline as a live game: one run per game session,
             rows at step = cycle, at game time (tick / 60 s) divided by --speed.
             Without a W&B API key the runs are written offline to ./wandb (upload them later with sync).
+            Ctrl+C/SIGTERM stops early and still flushes and finishes every run (a second one stops at once).
 
             Examples:
               rxfactorio replay samples/recordings/freeplay.jsonl
@@ -55,7 +56,8 @@ internal static class ReplayCommand
                         .ReadEvents(path, new FramingOptions { Diagnostics = diagnostics }, new ParseOptions { Diagnostics = diagnostics })
                         .ReplayAt(pace, scheduler))
                     .Concat(),
-                WhenSinkFallsBehind.Wait, environment, ct);
+                WhenSinkFallsBehind.Wait, environment, ct,
+                replayBytes: paths.Sum(p => new FileInfo(p).Length));
         });
         return command;
     }

@@ -23,7 +23,10 @@ internal static class RunCommand
         var common = new CommonOptions();
         var command = new Command("run", """
             Stream a live game to W&B: read the mod's JSON Lines from a FIFO or a file, one run per
-            game session, until Ctrl+C or SIGTERM; then every run is flushed and finished.
+            game session, until Ctrl+C or SIGTERM; then every run is flushed and finished within
+            --shutdown-timeout (a second Ctrl+C/SIGTERM stops at once, leaving runs unfinished).
+            Exit code 0 when everything was delivered, 1 on a runtime failure, 2 for configuration
+            or authentication errors.
             Start it BEFORE the game: it creates the FIFO, and a game writing to a FIFO that nobody
             reads freezes.
 
@@ -31,6 +34,8 @@ internal static class RunCommand
               rxfactorio run
               rxfactorio run --source ~/.factorio/script-output/events.pipe --project my-factory
               rxfactorio run --source server1/events.jsonl --source server2/events.jsonl --from-end
+              rxfactorio run --health-url http://127.0.0.1:9464 --log-format json
+              rxfactorio run --print-config
             """)
         {
             sources, fromEnd,
@@ -38,7 +43,8 @@ internal static class RunCommand
         common.AddTo(command);
         command.SetAction((parse, ct) =>
         {
-            var paths = parse.GetValue(sources) is { Length: > 0 } given ? given : [DefaultSource()];
+            var given = parse.GetValue(sources) is { Length: > 0 } flags ? flags : null;
+            var paths = given ?? [DefaultSource()];
             var tail = new TailOptions { FromEnd = parse.GetValue(fromEnd) };
             RecoveryPlan? recovery = null;
             return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers) =>
@@ -65,7 +71,8 @@ internal static class RunCommand
                 // slow W&B makes the backlog grow, with a warning, instead of slowing the reading.
                 // Online, HandleAsync only appends to the run log: W&B's pace never holds rows in memory.
                 WhenSinkFallsBehind.Warn, environment, ct,
-                (settings, logger) => recovery = SinkFactory.IsOnline(settings, environment)
+                sources: (paths, given is null ? "(default)" : "(from command-line flags)"),
+                recover: (settings, logger) => recovery = SinkFactory.IsOnline(settings, environment)
                     ? RecoveryPlan.ForSources(paths, settings.Directory, logger)
                     : null);
         });

@@ -1,106 +1,84 @@
 using System.CommandLine;
-using System.Reactive.Concurrency;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RxFactorio.Cli.Commands;
+using RxFactorio.Cli.Monitoring;
 using RxFactorio.Cli.Settings;
-using RxFactorio.Diagnostics;
-using RxFactorio.Events;
-using RxFactorio.RunLog;
 using RxFactorio.Sinks;
-using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
 
-/// <summary>What <c>run</c> and <c>replay</c> share: settings, sink, the pipeline, the report and the exit code.</summary>
+/// <summary>
+/// What <c>run</c> and <c>replay</c> share: settings (or <c>--print-config</c>), then a generic
+/// host whose one hosted service is the pipeline, then its exit code.
+/// NOTE: replay uses the same host as run: one code path for signals, the shutdown deadline,
+/// logging, health and the status line; the host costs a few milliseconds.
+/// </summary>
 internal static class CommandRunner
 {
     public static async Task<int> ExecuteAsync(
         string command,
         ParseResult parse,
         CommonOptions common,
-        Func<IScheduler, IObserver<IngestDiagnostic>, ILoggerFactory, IObservable<FactorioEvent>> events,
+        EventsFactory events,
         WhenSinkFallsBehind whenBehind,
         CliEnvironment environment,
         CancellationToken stop,
+        long? replayBytes = null,
+        (IReadOnlyList<string> Paths, string Layer)? sources = null,
         Func<CliSettings, ILogger, RecoveryPlan?>? recover = null)
     {
-        using var loggers = CreateLoggers();
-        var logger = loggers.CreateLogger("rxfactorio");
+        CliSettings settings;
         try
         {
             var config = SettingsLoader.Build(parse.GetValue(common.Config), common.ToConfiguration(parse), environment.Variables, environment.WorkingDirectory);
-            var settings = SettingsLoader.Load(config, environment.WorkingDirectory);
-            var diagnostics = new DiagnosticCounts(keepFirst: 20);
-            var recovery = recover?.Invoke(settings, logger);
-            var runs = settings.Runs with { Diagnostics = diagnostics, Resume = recovery?.Runs ?? [] };
-            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery);
-            var outcome = await PipelineHost.RunAsync(
-                scheduler => events(scheduler, diagnostics, loggers), sink.Sink, runs, new SendOptions { WhenFull = whenBehind }, logger, stop, run => sink.Locate(settings, run));
-            await sink.CompleteAsync(CancellationToken.None);
-            foreach (var run in outcome.Runs)
+            settings = SettingsLoader.Load(config, environment.WorkingDirectory);
+            if (parse.GetValue(common.PrintConfig))
             {
-                // NOTE: online runs get their entity and project from W&B once their log is sent.
-                run.Location = sink.Locate(settings, run.Run) ?? run.Location;
+                EffectiveConfig.Print(environment.Output, config, settings, environment, sources);
+                return ExitCodes.Ok;
             }
-            return Report(environment.Output, command, settings, sink, outcome, diagnostics);
+            if (settings.HealthUrl is { } url)
+            {
+                MonitoringServer.Prefix(url, settings.HealthAllowRemote);
+            }
         }
         catch (SettingsError ex)
         {
-            await environment.Error.WriteLineAsync($"rxfactorio {command}: {ex.Message}");
+            await environment.Error.WriteLineAsync($"rxfactorio {command}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        catch (WandbAuthenticationException ex)
+
+        var quiet = parse.GetValue(common.Quiet);
+        var terminal = quiet || Console.IsErrorRedirected || !ReferenceEquals(environment.Error, Console.Error) ? null : Console.Error;
+        var request = new PipelineRequest(command, settings, environment, events, whenBehind, replayBytes, terminal, recover);
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = environment.WorkingDirectory, DisableDefaults = true });
+        LogSetup.Configure(builder.Logging, json: parse.GetValue(common.LogFormat) == "json", quiet);
+        builder.Services.Configure<HostOptions>(o =>
         {
-            await environment.Error.WriteLineAsync($"rxfactorio {command}: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (FileNotFoundException ex)
-        {
-            await environment.Error.WriteLineAsync($"rxfactorio {command}: file not found: {ex.FileName ?? ex.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WandbRequestException or InvalidOperationException)
-        {
-            await environment.Error.WriteLineAsync($"rxfactorio {command}: {ex.Message}");
-            return ExitCodes.Failure;
-        }
+            // The service aborts the drain at settings.ShutdownTimeout itself; the margin lets it report.
+            o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(10);
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
+        // NOTE: the settings are bound and validated by SettingsLoader (it names the layer of a bad value); the host just carries them.
+        builder.Services.AddSingleton(Options.Create(settings));
+        builder.Services.AddSingleton(sp => new ShutdownSignals(sp.GetRequiredService<IHostApplicationLifetime>(), environment.Error, command, sp.GetRequiredService<ConsoleStatus>()));
+        builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<ShutdownSignals>());
+        builder.Services.AddSingleton(sp => new PipelineJob(request, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ConsoleStatus>()));
+        builder.Services.AddHostedService<PipelineService>();
+
+        using var host = builder.Build();
+        var job = host.Services.GetRequiredService<PipelineJob>();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var caller = stop.Register(lifetime.StopApplication);
+        await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        return job.ExitCode;
     }
 
-    /// <summary>Human-readable single-line logs on stderr (stdout carries the command's results).</summary>
-    public static ILoggerFactory CreateLoggers() => LoggerFactory.Create(builder => builder
-        .AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        })
-        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-        .AddFilter("System.Net.Http", LogLevel.Warning)
-        .AddFilter("Polly", LogLevel.Warning)
-        .SetMinimumLevel(LogLevel.Information));
-
-    private static int Report(TextWriter output, string command, CliSettings settings, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics)
-    {
-        output.WriteLine($"{outcome.Runs.Count} run(s), {outcome.Rows} row(s), mode {sink.Mode.ToString().ToLowerInvariant()}");
-        foreach (var run in outcome.Runs)
-        {
-            var where = run.Location is { } location ? $"  {location}" : "";
-            output.WriteLine($"  {Validation.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {run.Rows}  last step {run.LastStep?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
-        }
-        if (diagnostics.Total > 0)
-        {
-            output.WriteLine($"{diagnostics.Count(DiagnosticSeverity.Rejected)} line(s) rejected, {diagnostics.Count(DiagnosticSeverity.Skipped)} skipped, {diagnostics.Count(DiagnosticSeverity.PartDropped)} value(s) dropped; first: {diagnostics.First[0]}");
-        }
-        if (sink.Sink is OfflineRunSink offlineSink && outcome.Runs.Count > 0)
-        {
-            output.WriteLine($"Offline runs are in {offlineSink.Layout.WandbDirectory}");
-            output.WriteLine($"Upload them with: rxfactorio sync {offlineSink.Layout.WandbDirectory}");
-        }
-        var failed = !outcome.EveryRunFinished;
-        if (sink.Undelivered() is { } undelivered)
-        {
-            output.WriteLine(undelivered);
-            failed = true;
-        }
-        return failed ? ExitCodes.Failure : ExitCodes.Ok;
-    }
+    /// <summary>Human-readable single-line logs on stderr (stdout carries the command's results); for <c>sync</c>.</summary>
+    public static ILoggerFactory CreateLoggers() => LoggerFactory.Create(builder => LogSetup.Configure(builder, json: false, quiet: false));
 }

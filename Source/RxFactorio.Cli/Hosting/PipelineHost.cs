@@ -2,6 +2,8 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
+using System.Reactive.Threading.Tasks;
+using RxFactorio.Cli.Monitoring;
 using RxFactorio.Events;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
@@ -11,45 +13,73 @@ namespace RxFactorio.Cli.Hosting;
 /// <summary>
 /// The composition root: events (observed on one run-stage thread) → runs → batches → sink.
 /// Cancelling <c>stop</c> completes the events, so every run is flushed and finished before
-/// this returns.
+/// this returns. Cancelling <c>abort</c> abandons what is still queued: runs stay unfinished.
 /// </summary>
 internal static partial class PipelineHost
 {
     public static async Task<PipelineOutcome> RunAsync(
         Func<IScheduler, IObservable<FactorioEvent>> events, IRunSink sink, RunOptions runs, SendOptions send, ILogger logger, CancellationToken stop,
-        Func<RunInfo, string?>? locate = null)
+        Func<RunInfo, string?>? locate = null, PipelineMetrics? metrics = null, CancellationToken abort = default)
     {
         using var loop = new EventLoopScheduler(start => new Thread(start) { Name = "rxfactorio-runs", IsBackground = true });
         var outcome = new PipelineOutcome();
+        var ended = 0;
         var stopRequested = Observable.Create<Unit>(observer => stop.Register(() =>
         {
+            if (Volatile.Read(ref ended) != 0)
+            {
+                return;
+            }
+            metrics?.SetState(PipelineState.Stopping);
             LogStopping(logger);
             observer.OnNext(Unit.Default);
         }));
-        await events(loop)
+        var pipeline = events(loop)
             .TakeUntil(stopRequested)
             .ObserveOn(loop)
+            .Do(e => metrics?.CountEvent(e))
             .ToRunCommands(runs, loop)
+            .Do(command => metrics?.Queued(command))
             .SendTo(sink, send with { Logger = send.Logger ?? logger })
             .Do(command =>
             {
+                metrics?.Delivered(command);
                 outcome.Record(command);
-                if (command is StartRun && locate?.Invoke(command.Run) is { } location)
+                string? location = null;
+                if (command is StartRun && locate?.Invoke(command.Run) is { } found)
                 {
-                    outcome.Locate(command.Run.RunId, location);
+                    location = found;
+                    outcome.Locate(command.Run.RunId, found);
                 }
-                Log(logger, command);
+                Log(logger, command, location);
             })
             .LastOrDefaultAsync();
+        if (!stop.IsCancellationRequested)
+        {
+            metrics?.SetState(PipelineState.Running);
+        }
+        try
+        {
+            await pipeline.ToTask(abort).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            outcome.Aborted = true;
+        }
+        finally
+        {
+            Volatile.Write(ref ended, 1);
+        }
+        metrics?.SetState(PipelineState.Stopped);
         return outcome;
     }
 
-    private static void Log(ILogger logger, RunCommand command)
+    private static void Log(ILogger logger, RunCommand command, string? location)
     {
         switch (command)
         {
             case StartRun start:
-                LogRunStarted(logger, start.Resumed ? "resumed" : "started", Validation.Printable.Of(start.Run.DisplayName), start.Run.RunId);
+                LogRunStarted(logger, start.Resumed ? "resumed" : "started", Validation.Printable.Of(start.Run.DisplayName), start.Run.RunId, location ?? "-");
                 break;
             case FinishRun finish:
                 LogRunFinished(logger, Validation.Printable.Of(finish.Run.DisplayName), finish.Run.RunId, finish.Reason);
@@ -57,8 +87,8 @@ internal static partial class PipelineHost
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {What}: {DisplayName} (id {RunId})")]
-    private static partial void LogRunStarted(ILogger logger, string what, string displayName, string runId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {What}: {DisplayName} (id {RunId}) {Location}")]
+    private static partial void LogRunStarted(ILogger logger, string what, string displayName, string runId, string location);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run finished: {DisplayName} (id {RunId}, {Reason})")]
     private static partial void LogRunFinished(ILogger logger, string displayName, string runId, RunEndReason reason);

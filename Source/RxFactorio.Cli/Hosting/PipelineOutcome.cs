@@ -7,16 +7,44 @@ namespace RxFactorio.Cli.Hosting;
 internal sealed class PipelineOutcome
 {
     private readonly Dictionary<string, RunTally> _runs = [];
+    private readonly Lock _gate = new();
 
-    public IReadOnlyCollection<RunTally> Runs => _runs.Values;
+    // NOTE: copies under the lock: after an abort the run-stage thread may still record while the report reads.
+    public IReadOnlyCollection<RunTally> Runs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _runs.Values];
+            }
+        }
+    }
 
-    public long Rows => _runs.Values.Sum(r => r.Rows);
+    public long Rows => Runs.Sum(r => r.Rows);
 
-    public bool EveryRunFinished => _runs.Values.All(r => r.Finished);
+    public bool EveryRunFinished => Runs.All(r => r.Finished);
 
-    public void Locate(string runId, string location) => _runs[runId].Location = location;
+    /// <summary>True when the pipeline was stopped at once (a second signal, or the shutdown deadline).</summary>
+    public bool Aborted { get; set; }
+
+    public void Locate(string runId, string location)
+    {
+        lock (_gate)
+        {
+            _runs[runId].Location = location;
+        }
+    }
 
     public void Record(RunCommand command)
+    {
+        lock (_gate)
+        {
+            RecordLocked(command);
+        }
+    }
+
+    private void RecordLocked(RunCommand command)
     {
         if (!_runs.TryGetValue(command.Run.RunId, out var tally))
         {

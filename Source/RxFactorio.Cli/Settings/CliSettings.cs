@@ -23,4 +23,15 @@ internal sealed record CliSettings
 
     /// <summary>The entity when a layer set one.</summary>
     public string? ExplicitEntity { get; init; }
+
+    /// <summary>How long a graceful stop may take to flush and finish every run (<c>runs:shutdownTimeout</c>).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    /// <summary>Where <c>/healthz</c> and <c>/metrics</c> are served (<c>health:url</c>); null = not served.</summary>
+    public Uri? HealthUrl { get; init; }
+
+    /// <summary>Allow <see cref="HealthUrl"/> on a non-loopback address (<c>health:allowRemote</c>).</summary>
+    public bool HealthAllowRemote { get; init; }
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 }

@@ -110,6 +110,19 @@ internal static class SettingsLoader
             Sources = reader.List("sources"),
             ExplicitProject = reader.String("wandb:project"),
             ExplicitEntity = reader.String("wandb:entity"),
+            ShutdownTimeout = ShutdownTimeout(reader),
+            HealthUrl = reader.Uri("health:url"),
+            HealthAllowRemote = reader.Bool("health:allowRemote") ?? false,
         };
+    }
+
+    private static TimeSpan ShutdownTimeout(SettingReader reader)
+    {
+        var value = reader.Duration("runs:shutdownTimeout") ?? CliSettings.DefaultShutdownTimeout;
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromHours(1))
+        {
+            throw new SettingsError($"setting 'runs:shutdownTimeout' {reader.Where("runs:shutdownTimeout")}: must be more than 0 and at most 1h");
+        }
+        return value;
     }
 }

@@ -1,79 +1,179 @@
-using System.Diagnostics;
-using RxFactorio.RunLog;
-using RxFactorio.Tests.Sources;
+using System.Net;
+using RxFactorio.Cli;
+using RxFactorio.Cli.Hosting;
+using RxFactorio.FakeWandb;
 using RxFactorio.Tests.Support;
 
 namespace RxFactorio.Tests.Cli;
 
-/// <summary><c>rxfactorio run</c> as a real child process reading a real FIFO written by another process.</summary>
-[Platform(Exclude = "Win")]
+/// <summary><c>rxfactorio run</c>: a tailed file, /healthz and /metrics over real HTTP, SIGTERM, exit codes, --print-config.</summary>
 public sealed class RunCommandTests
 {
+    private FakeWandbServer _server = null!;
     private string _dir = "";
 
     [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("rxf-run-").FullName;
+    public async Task SetUp()
+    {
+        _server = await FakeWandbServer.StartAsync();
+        _dir = Directory.CreateTempSubdirectory("rxf-run-").FullName;
+    }
 
     [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    /// <summary>The rows in a run log that is being written; -1 while it is too new to read.</summary>
-    private static int RowsIn(string logFile)
+    public async Task TearDown()
     {
-        try
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private Dictionary<string, string?> Online() => new()
+    {
+        ["WANDB_BASE_URL"] = _server.BaseUrl.ToString().TrimEnd('/'),
+        ["WANDB_API_KEY"] = _server.ApiKey,
+        ["WANDB_MODE"] = null,
+        ["WANDB_PROJECT"] = null,
+        ["WANDB_ENTITY"] = null,
+        ["WANDB_DIR"] = _dir,
+        ["NETRC"] = "/nonexistent/netrc",
+    };
+
+    private static readonly string[] FirstLines = File.ReadLines(Parse.RepoFile("samples", "recordings", "freeplay.jsonl")).Take(21).ToArray();
+
+    [Test]
+    public async Task Run_TailedFile_ServesHealthAndMetrics_ThenSigtermFinishesTheRun()
+    {
+        var source = Path.Combine(_dir, "events.jsonl");
+        await File.WriteAllLinesAsync(source, [.. FirstLines, "{not json", "{\"type\":\"stats\"}"]);
+        var port = Prometheus.FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await using var run = CliProcess.Start(["run", "--source", source, "--health-url", url, "--batch-window", "200ms"], Online(), _dir);
+
+        await run.WaitUntilAsync(() => TryGet(http, url + "/healthz").StatusCode == HttpStatusCode.OK, "/healthz to answer 200");
+        Prometheus.Exposition metrics = null!;
+        await run.WaitUntilAsync(() =>
         {
-            return RunLogReader.Read(logFile).History.Count;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            return -1;
-        }
+            metrics = Prometheus.Parse(TryGet(http, url + "/metrics").Body);
+            // NOTE: the last cycle's row is assembled when the next cycle (or the end) arrives.
+            return metrics.Value("rxfactorio_rows_sent_total") >= 18 && metrics.Value("rxfactorio_rows_pending") == 0 && metrics.Sum("rxfactorio_rejected_lines_total") >= 2;
+        }, "every row sent and the bad lines counted");
+        var health = TryGet(http, url + "/healthz");
+
+        Assert.That(health.Body, Does.Contain("\"status\":\"ok\""));
+        Assert.That(metrics.Value("rxfactorio_events_total{type=\"stats\"}"), Is.EqualTo(19));
+        Assert.That(metrics.Value("rxfactorio_events_total{type=\"game\"}"), Is.EqualTo(1));
+        Assert.That(metrics.Value("rxfactorio_events_total{type=\"session_init\"}"), Is.EqualTo(1));
+        Assert.That(metrics.Value("rxfactorio_active_runs"), Is.EqualTo(1));
+        Assert.That(metrics.Value("rxfactorio_http_requests_total"), Is.GreaterThan(0));
+        string[] families = ["rxfactorio_events_total", "rxfactorio_rejected_lines_total", "rxfactorio_rows_sent_total", "rxfactorio_http_requests_total",
+            "rxfactorio_http_retries_total", "rxfactorio_active_runs", "rxfactorio_rows_pending", "rxfactorio_bytes_pending", "rxfactorio_runlog_bytes"];
+        Assert.That(families, Is.SubsetOf(metrics.Types.Keys).And.SubsetOf(metrics.Help.Keys));
+        Assert.That(metrics.Types["rxfactorio_events_total"], Is.EqualTo("counter"));
+        Assert.That(metrics.Types["rxfactorio_rows_pending"], Is.EqualTo("gauge"));
+        Assert.That(TryGet(http, url + "/nothing").StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        await run.SignalAsync("TERM");
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(_server.State.Runs.Select(r => (r.Complete, r.ExitCode, r.HistoryRows().Count)), Is.EqualTo(new[] { (true, (int?)0, 19) }));
+        Assert.That(result.Error, Does.Contain("line not accepted").And.Contain(source + ":22"));
+        Assert.That(result.Error, Does.Contain("Run started: freeplay_216000").And.Contain($"/{FakeWandbOptions.DefaultEntityName}/factorio-experiments/runs/"));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
     }
 
     [Test]
-    public async Task Run_OnAFifo_SigtermFlushesAndFinishesTheRun()
+    public async Task Run_Stdin_EndsWhenStdinCloses_ExitsZero()
     {
-        var fifo = Path.Combine(_dir, "events.pipe");
-        var lines = File.ReadLines(Parse.RepoFile("samples", "recordings", "freeplay.jsonl")).Take(41).ToList();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "rxfactorio.dll"), "run", "--source", fifo, "--mode", "offline", "--batch-window", "200ms" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["WANDB_DIR"] = _dir;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
+        var result = await CliProcess.RunAsync(["run", "--source", "-", "--log-format", "json"], Online());
 
-        await Wait.UntilAsync(() => File.Exists(fifo), () => "rxfactorio to create the FIFO", TimeSpan.FromSeconds(20));
-        using (var writer = Process.Start(new ProcessStartInfo("bash") { ArgumentList = { "-c", "while IFS= read -r l; do printf '%s\\n' \"$l\" >> \"$1\"; done", "writer", fifo }, RedirectStandardInput = true, UseShellExecute = false })!)
-        {
-            foreach (var line in lines)
-            {
-                await writer.StandardInput.WriteLineAsync(line);
-            }
-            writer.StandardInput.Close();
-            await writer.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        var layout = new OfflineLayout(_dir);
-        var stats = lines.Count(l => l.Contains("\"stats\"", StringComparison.Ordinal));
-        // NOTE: what is still in the pipe when reading stops is lost by design, so the signal waits
-        // until every row is in the run log (the last one is released after a quiet batch window).
-        await Wait.UntilAsync(
-            () => layout.FindRunFolders() is [var only] && RowsIn(only.LogFile) == stats,
-            () => "every row in the run log", TimeSpan.FromSeconds(20));
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("0 run(s), 0 row(s), mode online"));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
+    }
 
-        var folder = layout.FindRunFolders().Single();
-        var contents = RunLogReader.Read(folder.LogFile);
-        Assert.That(process.ExitCode, Is.EqualTo(0), await error);
-        Assert.That(await output, Does.Contain("finished"));
-        Assert.That(contents.IsFinished, Is.True, "exit and final records written");
-        Assert.That(contents.History.Select(r => r.Step), Is.EqualTo(Enumerable.Range(1800, contents.History.Count).Select(i => (long)i)));
-        Assert.That(contents.History, Has.Count.EqualTo(stats), "every stats line written became a row");
+    [Test]
+    public async Task Run_SourceIsADirectory_ExitsOne()
+    {
+        var result = await CliProcess.RunAsync(["run", "--source", _dir, "--mode", "disabled"], Online());
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
+        Assert.That(result.Error, Does.Contain(_dir));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
+    }
+
+    [Test]
+    public async Task Run_WrongKey_ExitsTwo()
+    {
+        const string wrongKey = "wrong-key-1111111111111111111111111111111111";
+        var source = Path.Combine(_dir, "events.jsonl");
+        await File.WriteAllLinesAsync(source, FirstLines);
+        var environment = Online();
+        environment["WANDB_API_KEY"] = wrongKey;
+
+        var result = await CliProcess.RunAsync(["run", "--source", source], environment);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.Error, Does.Contain("rejected the API key"));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(wrongKey));
+    }
+
+    [TestCase("--health-url", "http://192.0.2.10:9464", "not a loopback address")]
+    [TestCase("--health-url", "https://127.0.0.1:9464", "must be http://")]
+    [TestCase("--shutdown-timeout", "soon", "runs:shutdownTimeout")]
+    [TestCase("--shutdown-timeout", "0", "runs:shutdownTimeout")]
+    public async Task Run_BadMonitoringOrShutdownSetting_ExitsTwo(string flag, string value, string expected)
+    {
+        var result = await InProcess(["run", "--mode", "disabled", "--source", "-", flag, value], Online());
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.Error, Does.Contain(expected));
+    }
+
+    [Test]
+    public async Task PrintConfig_ShowsEveryLayer_AndNeverTheKey()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "rxfactorio.json"), """{ "wandb": { "project": "from-file", "tags": "a,b" }, "runs": { "shutdownTimeout": "45s" } }""");
+        var environment = Online();
+        environment["WANDB_ENTITY"] = "from-env";
+        environment["RXFACTORIO_RUNS__IDLETIMEOUT"] = "5m";
+
+        var result = await InProcess(["run", "--print-config", "--batch-window", "2s", "--source", "game.pipe"], environment);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(Line(result.Output, "wandb:project"), Does.Contain("from-file").And.Contain("rxfactorio.json"));
+        Assert.That(Line(result.Output, "wandb:entity"), Does.Contain("from-env").And.Contain("(from environment (WANDB_*))"));
+        Assert.That(Line(result.Output, "runs:idleTimeout"), Does.Contain("5m").And.Contain("RXFACTORIO_*"));
+        Assert.That(Line(result.Output, "runs:batchWindow"), Does.Contain("2s").And.Contain("(from command-line flags)"));
+        Assert.That(Line(result.Output, "runs:shutdownTimeout"), Does.Contain("45s").And.Contain("rxfactorio.json"));
+        Assert.That(Line(result.Output, "runs:zeroFill"), Does.Contain("true").And.Contain("(default)"));
+        Assert.That(Line(result.Output, "wandb:apiKey"), Does.Contain("(set, from environment variable WANDB_API_KEY)"));
+        Assert.That(Line(result.Output, "sources"), Does.Contain("game.pipe").And.Contain("command-line flags"));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
+    }
+
+    private static string Line(string output, string key) =>
+        output.Split('\n').SingleOrDefault(l => l.StartsWith(key + " ", StringComparison.Ordinal)) ?? $"(no line for {key} in:\n{output})";
+
+    private async Task<CliProcess.Result> InProcess(string[] args, Dictionary<string, string?> variables)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(output, error, variables.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!), _dir);
+        var code = await CliApp.RunAsync(args, environment);
+        return new CliProcess.Result(code, output.ToString(), error.ToString());
+    }
+
+    private static (HttpStatusCode StatusCode, string Body) TryGet(HttpClient http, string url)
+    {
+        try
+        {
+            using var response = http.GetAsync(url).GetAwaiter().GetResult();
+            return (response.StatusCode, response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+        }
+        catch (HttpRequestException)
+        {
+            return (0, "");
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace RxFactorio.Tests.Support;
 
@@ -9,13 +10,20 @@ internal static class CliProcess
 
     public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
+        await using var running = Start(args, environment);
+        return await running.WaitAsync(timeout);
+    }
+
+    /// <summary>Starts <c>rxfactorio</c>; the caller may watch its output and send it signals before waiting for it.</summary>
+    public static Running Start(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = Parse.RepoFile(),
+            WorkingDirectory = workingDirectory ?? Parse.RepoFile(),
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rxfactorio.dll"));
         foreach (var arg in args)
@@ -26,20 +34,124 @@ internal static class CliProcess
         {
             start.Environment[name] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start rxfactorio");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
+        return new Running(start);
+    }
+
+    /// <summary>A started <c>rxfactorio</c>: its output so far, signals, and its end.</summary>
+    public sealed class Running : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+        private readonly StringBuilder _error = new();
+        private readonly TaskCompletionSource _outputDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _errorDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly string _description;
+
+        internal Running(ProcessStartInfo start)
         {
-            await process.WaitForExitAsync(deadline.Token);
+            _description = string.Join(' ', start.ArgumentList.Skip(1));
+            _process = new Process { StartInfo = start };
+            _process.OutputDataReceived += (_, e) => Append(_output, e.Data, _outputDone);
+            _process.ErrorDataReceived += (_, e) => Append(_error, e.Data, _errorDone);
+            if (!_process.Start())
+            {
+                throw new InvalidOperationException("could not start rxfactorio");
+            }
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            _process.StandardInput.Close();
         }
-        catch (OperationCanceledException)
+
+        public int Id => _process.Id;
+
+        public string Output
         {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"rxfactorio {string.Join(' ', start.ArgumentList.Skip(1))} did not exit in time.\nstdout: {await output}\nstderr: {await error}");
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
         }
-        return new Result(process.ExitCode, await output, await error);
+
+        public string Error
+        {
+            get
+            {
+                lock (_error)
+                {
+                    return _error.ToString();
+                }
+            }
+        }
+
+        public bool HasExited => _process.HasExited;
+
+        /// <summary>Sends a POSIX signal (e.g. TERM, INT) with kill(1); <see cref="Process.Kill()"/> would be SIGKILL.</summary>
+        public async Task SignalAsync(string signal)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+                ?? throw new InvalidOperationException("could not run kill");
+            await kill.WaitForExitAsync();
+            Assert.That(kill.ExitCode, Is.EqualTo(0), $"kill -{signal} {_process.Id}");
+        }
+
+        /// <summary>Waits until <paramref name="condition"/> holds, polling, or fails after <paramref name="timeout"/>.</summary>
+        public async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!condition())
+            {
+                if (deadline.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)))
+                {
+                    Assert.Fail($"timed out waiting for {what}.\nstdout: {Output}\nstderr: {Error}");
+                }
+                if (_process.HasExited && !condition())
+                {
+                    Assert.Fail($"rxfactorio exited ({_process.ExitCode}) before {what}.\nstdout: {Output}\nstderr: {Error}");
+                }
+                await Task.Delay(20);
+            }
+        }
+
+        public async Task<Result> WaitAsync(TimeSpan? timeout = null)
+        {
+            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+            try
+            {
+                await _process.WaitForExitAsync(deadline.Token);
+                await Task.WhenAll(_outputDone.Task, _errorDone.Task).WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                Assert.Fail($"rxfactorio {_description} did not exit in time.\nstdout: {Output}\nstderr: {Error}");
+            }
+            return new Result(_process.ExitCode, Output, Error);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
+
+        private static void Append(StringBuilder text, string? line, TaskCompletionSource done)
+        {
+            if (line is null)
+            {
+                done.TrySetResult();
+                return;
+            }
+            lock (text)
+            {
+                text.Append(line).Append('\n');
+            }
+        }
     }
 }

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+using RxFactorio.Cli.Commands;
+using RxFactorio.Cli.Monitoring;
+using RxFactorio.Cli.Settings;
+using RxFactorio.Diagnostics;
+using RxFactorio.Events;
+using RxFactorio.RunLog;
+using RxFactorio.Sinks;
+using RxFactorio.Wandb;
+
+namespace RxFactorio.Cli.Hosting;
+
+/// <summary>Builds a command's events from the run-stage scheduler, a diagnostics observer and the loggers.</summary>
+internal delegate IObservable<FactorioEvent> EventsFactory(IScheduler scheduler, IObserver<IngestDiagnostic> diagnostics, ILoggerFactory loggers);
+
+/// <summary>What a <see cref="PipelineJob"/> needs from its command.</summary>
+internal sealed record PipelineRequest(
+    string Command,
+    CliSettings Settings,
+    CliEnvironment Environment,
+    EventsFactory Events,
+    WhenSinkFallsBehind WhenBehind,
+    long? ReplayBytes,
+    TextWriter? Terminal,
+    Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null);
+
+/// <summary>
+/// One run of the pipeline inside the host: sink, monitoring, the pipeline, the report and the
+/// exit code (0 all delivered; 1 runtime failure or runs left unfinished; 2 configuration or
+/// authentication).
+/// </summary>
+internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactory loggers, ConsoleStatus status)
+{
+    public CliSettings Settings => request.Settings;
+
+    public int ExitCode { get; private set; } = ExitCodes.Failure;
+
+    public PipelineMetrics? Metrics { get; private set; }
+
+    public async Task RunAsync(CancellationToken stop, ShutdownSignals signals)
+    {
+        var (command, settings, environment) = (request.Command, request.Settings, request.Environment);
+        var logger = loggers.CreateLogger("rxfactorio");
+        var diagnostics = new DiagnosticCounts(keepFirst: 20);
+        var diagnosticLog = new DiagnosticLog(loggers.CreateLogger("rxfactorio.input"), TimeProvider.System);
+        var metrics = Metrics = new PipelineMetrics(diagnostics);
+        MonitoringServer? server = null;
+        try
+        {
+            var recovery = request.Recover?.Invoke(settings, logger);
+            var runs = settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), Resume = recovery?.Runs ?? [] };
+            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery);
+            var runFolders = new ConcurrentBag<string>();
+            metrics.Wandb = sink.Sink switch
+            {
+                WandbRunSink wandb => wandb.Counters,
+                LoggedWandbSink logged => logged.Counters,
+                _ => null,
+            };
+            if (sink.Sink is OfflineRunSink)
+            {
+                metrics.RunLogBytes = () => runFolders.Sum(RunLogBytes);
+            }
+            if (settings.HealthUrl is { } url)
+            {
+                server = MonitoringServer.Start(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System), logger);
+            }
+            PipelineOutcome outcome;
+            using (new LiveStatus(metrics, diagnosticLog, logger, TimeProvider.System, request.Terminal, status, request.ReplayBytes))
+            {
+                outcome = await PipelineHost.RunAsync(
+                    scheduler => request.Events(scheduler, runs.Diagnostics!, loggers),
+                    sink.Sink, runs, new SendOptions { WhenFull = request.WhenBehind }, logger, stop,
+                    run =>
+                    {
+                        var location = sink.Locate(settings, run);
+                        if (location is not null && sink.Sink is OfflineRunSink)
+                        {
+                            runFolders.Add(location);
+                        }
+                        return location;
+                    },
+                    metrics, signals.Abort).ConfigureAwait(false);
+            }
+            if (!outcome.Aborted)
+            {
+                await sink.CompleteAsync(stop).ConfigureAwait(false);
+            }
+            foreach (var run in outcome.Runs)
+            {
+                // NOTE: online runs get their entity and project from W&B once their log is sent.
+                run.Location = sink.Locate(settings, run.Run) ?? run.Location;
+            }
+            ExitCode = Report(environment.Output, sink, outcome, diagnostics);
+            if (outcome.Aborted)
+            {
+                var unfinished = outcome.Runs.Count(r => !r.Finished);
+                await environment.Error.WriteLineAsync(
+                    $"rxfactorio {command}: stopped at once ({signals.AbortReason ?? "aborted"}): {unfinished} run(s) left unfinished; rows already sent are kept").ConfigureAwait(false);
+                ExitCode = ExitCodes.Failure;
+            }
+        }
+        catch (Exception ex) when (ex is SettingsError or WandbAuthenticationException)
+        {
+            metrics.Fail(ex.Message);
+            await environment.Error.WriteLineAsync($"rxfactorio {command}: {ex.Message}").ConfigureAwait(false);
+            ExitCode = ExitCodes.Usage;
+        }
+        catch (FileNotFoundException ex)
+        {
+            metrics.Fail(ex.Message);
+            await environment.Error.WriteLineAsync($"rxfactorio {command}: file not found: {ex.FileName ?? ex.Message}").ConfigureAwait(false);
+            ExitCode = ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WandbRequestException or InvalidOperationException or OperationCanceledException)
+        {
+            metrics.Fail(ex.Message);
+            await environment.Error.WriteLineAsync($"rxfactorio {command}: {ex.Message}").ConfigureAwait(false);
+            ExitCode = ExitCodes.Failure;
+        }
+        catch (Exception ex)
+        {
+            // NOTE: never let an exception reach the host (it would rethrow it from StopAsync and the
+            // process would die with an unhandled exception); an unexpected one is a bug: full trace.
+            metrics.Fail(ex.Message);
+            await environment.Error.WriteLineAsync($"rxfactorio {command}: unexpected error: {ex}").ConfigureAwait(false);
+            ExitCode = ExitCodes.Failure;
+        }
+        finally
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static long RunLogBytes(string folder) =>
+        Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.wandb", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+
+    private static int Report(TextWriter output, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics)
+    {
+        output.WriteLine($"{outcome.Runs.Count} run(s), {outcome.Rows} row(s), mode {sink.Mode.ToString().ToLowerInvariant()}");
+        foreach (var run in outcome.Runs)
+        {
+            var where = run.Location is { } location ? $"  {location}" : "";
+            output.WriteLine($"  {Validation.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {run.Rows}  last step {run.LastStep?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
+        }
+        if (diagnostics.Total > 0)
+        {
+            output.WriteLine($"{diagnostics.Count(DiagnosticSeverity.Rejected)} line(s) rejected, {diagnostics.Count(DiagnosticSeverity.Skipped)} skipped, {diagnostics.Count(DiagnosticSeverity.PartDropped)} value(s) dropped; first: {diagnostics.First[0]}");
+        }
+        if (sink.Sink is OfflineRunSink offlineSink && outcome.Runs.Count > 0)
+        {
+            output.WriteLine($"Offline runs are in {offlineSink.Layout.WandbDirectory}");
+            output.WriteLine($"Upload them with: rxfactorio sync {offlineSink.Layout.WandbDirectory}");
+        }
+        var failed = !outcome.EveryRunFinished;
+        if (sink.Undelivered() is { } undelivered)
+        {
+            output.WriteLine(undelivered);
+            failed = true;
+        }
+        output.Flush();
+        return failed ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+
+namespace RxFactorio.Cli.Monitoring;
+
+/// <summary>Whether a status line is on screen, so that log lines first erase it.</summary>
+internal sealed class ConsoleStatus
+{
+    public const string EraseLine = "\r\u001b[2K";
+
+    public volatile bool Active;
+}
+
+/// <summary>
+/// Once a second: redraws the status line (or a replay's progress bar) on a terminal, logs a
+/// retry burst (at most every 30 s) and the summary of held-back diagnostics. The numbers come
+/// from <see cref="PipelineMetrics"/>; no pipeline thread ever waits on this.
+/// </summary>
+internal sealed partial class LiveStatus : IDisposable
+{
+    private readonly PipelineMetrics _metrics;
+    private readonly DiagnosticLog _diagnostics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TextWriter? _terminal;
+    private readonly ConsoleStatus _status;
+    private readonly long? _replayBytes;
+    private readonly ITimer _timer;
+    private readonly Lock _gate = new();
+    private readonly DateTimeOffset _started;
+    private MetricsSnapshot _previous;
+    private DateTimeOffset _previousAt;
+    private long _retriesLogged;
+    private DateTimeOffset _lastRetryLog = DateTimeOffset.MinValue;
+    private bool _disposed;
+
+    /// <param name="terminal">Where to draw the status line; null when stderr is not a terminal or with --quiet.</param>
+    /// <param name="replayBytes">For a replay: the total size of the recordings (draws a progress bar).</param>
+    public LiveStatus(PipelineMetrics metrics, DiagnosticLog diagnostics, ILogger logger, TimeProvider time, TextWriter? terminal, ConsoleStatus status, long? replayBytes)
+    {
+        _metrics = metrics;
+        _diagnostics = diagnostics;
+        _logger = logger;
+        _time = time;
+        _terminal = terminal;
+        _status = status;
+        _replayBytes = replayBytes;
+        _previous = metrics.Snapshot();
+        _previousAt = _started = time.GetUtcNow();
+        _timer = time.CreateTimer(_ => Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public void Tick()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            var now = _time.GetUtcNow();
+            var snapshot = _metrics.Snapshot();
+            var seconds = Math.Max((now - _previousAt).TotalSeconds, 0.001);
+            var eventsPerSecond = (snapshot.EventsTotal - _previous.EventsTotal) / seconds;
+            if (snapshot.HttpRetries > _retriesLogged && now - _lastRetryLog >= TimeSpan.FromSeconds(30))
+            {
+                EraseIfActive();
+                LogRetries(_logger, snapshot.HttpRetries - _retriesLogged, snapshot.HttpRequests, snapshot.RowsPending);
+                _retriesLogged = snapshot.HttpRetries;
+                _lastRetryLog = now;
+            }
+            _diagnostics.FlushIfDue();
+            if (_terminal is not null)
+            {
+                string line;
+                if (_replayBytes is { } total)
+                {
+                    var elapsed = Math.Max((now - _started).TotalSeconds, 0.001);
+                    line = StatusLine.Progress(snapshot, total, eventsPerSecond, snapshot.BytesRead / elapsed);
+                }
+                else
+                {
+                    line = StatusLine.Format(snapshot, eventsPerSecond);
+                }
+                _terminal.Write(ConsoleStatus.EraseLine + line);
+                _terminal.Flush();
+                _status.Active = true;
+            }
+            _previous = snapshot;
+            _previousAt = now;
+        }
+    }
+
+    private void EraseIfActive()
+    {
+        if (_terminal is not null && _status.Active)
+        {
+            _terminal.Write(ConsoleStatus.EraseLine);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _timer.Dispose();
+            EraseIfActive();
+            _status.Active = false;
+            _diagnostics.Flush();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "W&B: {Retries} request(s) retried since the last report ({Requests} requests so far, {Pending} row(s) pending); rows wait, nothing is lost")]
+    private static partial void LogRetries(ILogger logger, long retries, long requests, long pending);
+}

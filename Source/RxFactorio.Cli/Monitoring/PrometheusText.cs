@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+
+namespace RxFactorio.Cli.Monitoring;
+
+/// <summary>Writes a <see cref="MetricsSnapshot"/> in the Prometheus text exposition format (version 0.0.4).</summary>
+internal static class PrometheusText
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static string Format(MetricsSnapshot m)
+    {
+        var text = new StringBuilder();
+        Family(text, "rxfactorio_events_total", "counter", "Events parsed, by event type.", m.Events.Select(kv => (Label("type", kv.Key), kv.Value)));
+        Family(text, "rxfactorio_rejected_lines_total", "counter", "Input lines (or values) not accepted, by reason.", m.Rejected.Select(kv => (Label("reason", kv.Key), kv.Value)));
+        Single(text, "rxfactorio_rows_sent_total", "counter", "History rows delivered (accepted by W&B, or written to the offline run log).", m.RowsSent);
+        Single(text, "rxfactorio_http_requests_total", "counter", "Requests made to W&B, not counting retries.", m.HttpRequests);
+        Single(text, "rxfactorio_http_retries_total", "counter", "Retried requests to W&B.", m.HttpRetries);
+        Single(text, "rxfactorio_http_failures_total", "counter", "Requests to W&B that failed for good.", m.HttpFailures);
+        Single(text, "rxfactorio_active_runs", "gauge", "Runs started and not yet finished.", m.ActiveRuns);
+        Single(text, "rxfactorio_rows_pending", "gauge", "History rows waiting for the sink.", m.RowsPending);
+        Single(text, "rxfactorio_bytes_pending", "gauge", "Estimated bytes waiting for the sink.", m.BytesPending);
+        Single(text, "rxfactorio_runlog_bytes", "gauge", "Bytes in this process's run logs (0 if unknown).", m.RunLogBytes);
+        Single(text, "rxfactorio_up", "gauge", "1 while the pipeline is running, 0 otherwise.", m.State == PipelineState.Running ? 1 : 0);
+        return text.ToString();
+    }
+
+    private static void Single(StringBuilder text, string name, string type, string help, long value) =>
+        Family(text, name, type, help, [("", value)]);
+
+    private static void Family(StringBuilder text, string name, string type, string help, IEnumerable<(string Labels, long Value)> samples)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal)).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        foreach (var (labels, value) in samples)
+        {
+            text.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
+
+    private static string Label(string name, string value) =>
+        $"{{{name}=\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"}}";
+}

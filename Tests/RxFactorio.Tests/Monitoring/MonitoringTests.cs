@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using RxFactorio.Cli.Monitoring;
+using RxFactorio.Cli.Settings;
+using RxFactorio.Diagnostics;
+using RxFactorio.Runs;
+using RxFactorio.Sinks;
+using RxFactorio.Tests.Support;
+
+namespace RxFactorio.Tests.Monitoring;
+
+public sealed class PrometheusTextTests
+{
+    [Test]
+    public void Format_HasHelpAndTypeForEveryFamily_AndEscapesLabels()
+    {
+        var snapshot = new MetricsSnapshot
+        {
+            Events = new Dictionary<string, long> { ["stats"] = 3, ["we\"ird\\"] = 1 },
+            Rejected = new Dictionary<string, long> { ["InvalidJson"] = 2 },
+            RowsSent = 5,
+            RowsPending = 7,
+            State = PipelineState.Running,
+        };
+
+        var text = PrometheusText.Format(snapshot);
+        var parsed = Prometheus.Parse(text);
+
+        Assert.That(parsed.Value("rxfactorio_events_total{type=\"stats\"}"), Is.EqualTo(3));
+        Assert.That(text, Does.Contain("rxfactorio_events_total{type=\"we\\\"ird\\\\\"} 1\n"));
+        Assert.That(parsed.Value("rxfactorio_rejected_lines_total{reason=\"InvalidJson\"}"), Is.EqualTo(2));
+        Assert.That(parsed.Value("rxfactorio_rows_pending"), Is.EqualTo(7));
+        Assert.That(parsed.Value("rxfactorio_runlog_bytes"), Is.Zero);
+        Assert.That(parsed.Value("rxfactorio_up"), Is.EqualTo(1));
+        Assert.That(parsed.Types.Keys, Is.EquivalentTo(parsed.Help.Keys));
+        Assert.That(text, Does.EndWith("\n"));
+    }
+}
+
+public sealed class HealthCheckTests
+{
+    private static LogBatch Batch(int rows) => new()
+    {
+        Run = new RunInfo { RunId = "abcd1234", DisplayName = "d", Key = new RunKey("src", "s", 0), StartTick = 0 },
+        Rows = [.. Enumerable.Range(0, rows).Select(i => new HistoryRow(i, i, i, DateTimeOffset.UnixEpoch, ImmutableArray<KeyValuePair<string, double>>.Empty))],
+    };
+
+    [Test]
+    public void Healthy_WhileRunningWithNothingPending_UnhealthyWhenRowsWaitWithoutProgress()
+    {
+        var time = new FakeTimeProvider();
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var health = new HealthCheck(metrics, time) { StallAfter = TimeSpan.FromSeconds(60) };
+
+        Assert.That(health.Check().Reason, Is.EqualTo("starting"));
+        metrics.SetState(PipelineState.Running);
+        Assert.That(health.Check().Healthy, Is.True);
+
+        metrics.Queued(Batch(3));
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.That(health.Check().Healthy, Is.True, "within the stall window");
+        time.Advance(TimeSpan.FromSeconds(2));
+        var stalled = health.Check();
+        Assert.That(stalled.Healthy, Is.False);
+        Assert.That(stalled.Reason, Does.Contain("3 row(s) pending"));
+
+        metrics.Delivered(Batch(3));
+        Assert.That(health.Check().Healthy, Is.True, "rows delivered is progress");
+
+        metrics.SetState(PipelineState.Stopping);
+        Assert.That(health.Check().Reason, Does.StartWith("stopping"));
+        metrics.Fail("boom");
+        Assert.That(health.Check().Reason, Does.Contain("boom"));
+    }
+
+    [Test]
+    public void HealthJson_CarriesStatusAndReason()
+    {
+        var json = MonitoringServer.HealthJson(new HealthReport(false, "unhealthy", "stopping", 2, 1, 3.5));
+
+        Assert.That(json, Does.Contain("\"status\":\"unhealthy\"").And.Contain("\"reason\":\"stopping\"").And.Contain("\"rowsPending\":2"));
+    }
+}
+
+public sealed class MonitoringServerTests
+{
+    [TestCase("http://127.0.0.1:9464", false, "http://127.0.0.1:9464/")]
+    [TestCase("http://localhost:9464", false, "http://localhost:9464/")]
+    [TestCase("http://[::1]:9464", false, "http://[::1]:9464/")]
+    [TestCase("http://0.0.0.0:9464", true, "http://+:9464/")]
+    [TestCase("http://192.0.2.10:9464", true, "http://192.0.2.10:9464/")]
+    public void Prefix_AcceptsLoopback_AndRemoteOnlyWhenAllowed(string url, bool allowRemote, string expected) =>
+        Assert.That(MonitoringServer.Prefix(new Uri(url), allowRemote), Is.EqualTo(expected));
+
+    [TestCase("http://0.0.0.0:9464")]
+    [TestCase("http://192.0.2.10:9464")]
+    [TestCase("http://127.0.0.1:9464/metrics")]
+    public void Prefix_RefusesNonLoopbackOrAPath(string url) =>
+        Assert.Throws<SettingsError>(() => MonitoringServer.Prefix(new Uri(url), allowRemote: false));
+
+    [Test]
+    public async Task Endpoints_OverRealHttp()
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var port = Prometheus.FreePort();
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+
+        using var starting = await http.GetAsync("/healthz");
+        metrics.SetState(PipelineState.Running);
+        using var running = await http.GetAsync("/healthz");
+        using var scrape = await http.GetAsync("/metrics");
+        using var missing = await http.GetAsync("/other");
+
+        Assert.That(starting.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await starting.Content.ReadAsStringAsync(), Does.Contain("\"reason\":\"starting\""));
+        Assert.That(running.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(running.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        Assert.That(await running.Content.ReadAsStringAsync(), Does.StartWith("{\"status\":\"ok\""));
+        Assert.That(scrape.Content.Headers.ContentType?.ToString(), Does.StartWith("text/plain; version=0.0.4"));
+        Assert.That(Prometheus.Parse(await scrape.Content.ReadAsStringAsync()).Value("rxfactorio_up"), Is.EqualTo(1));
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+}
+
+public sealed class DiagnosticLogTests
+{
+    private sealed class Capture : ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
+    }
+
+    private static IngestDiagnostic Bad(long line) => new(DiagnosticReason.InvalidJson, "events.jsonl", line, "invalid JSON", "{x");
+
+    [Test]
+    public void LogsTheFirstTen_ThenOneSummaryPerMinute()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new Capture();
+        var log = new DiagnosticLog(logger, time);
+
+        for (var i = 1; i <= 50; i++)
+        {
+            log.OnNext(Bad(i));
+        }
+        Assert.That(logger.Lines, Has.Count.EqualTo(10));
+        Assert.That(logger.Lines[0], Does.StartWith("events.jsonl:1: line not accepted: InvalidJson"));
+        Assert.That(logger.Lines[9], Does.Contain("summarised once a minute"));
+
+        log.FlushIfDue();
+        Assert.That(logger.Lines, Has.Count.EqualTo(10), "no summary before a minute has passed");
+        time.Advance(TimeSpan.FromMinutes(1));
+        log.OnNext(Bad(51));
+        Assert.That(logger.Lines, Has.Count.EqualTo(11));
+        Assert.That(logger.Lines[10], Does.StartWith("41 more line(s) not accepted (InvalidJson 41)").And.Contain("events.jsonl:51"));
+
+        log.OnNext(Bad(52));
+        time.Advance(TimeSpan.FromMinutes(1));
+        log.FlushIfDue();
+        log.Flush();
+        Assert.That(logger.Lines, Has.Count.EqualTo(12));
+        Assert.That(logger.Lines[11], Does.StartWith("1 more line(s)"));
+    }
+}
+
+public sealed class StatusLineTests
+{
+    private static readonly MetricsSnapshot Snapshot = new()
+    {
+        Events = new Dictionary<string, long> { ["stats"] = 100 },
+        Rejected = new Dictionary<string, long> { ["InvalidJson"] = 2, ["MissingField"] = 1 },
+        RowsSent = 12345,
+        RowsPending = 20,
+        HttpRetries = 4,
+        ActiveRuns = 2,
+        BytesRead = 512 * 1024,
+    };
+
+    [Test]
+    public void Format_ShowsRatesRunsRowsRetriesAndRejected() =>
+        Assert.That(StatusLine.Format(Snapshot, 12.04), Is.EqualTo("12.0 ev/s · runs 2 · rows 12,345 sent, 20 pending · retries 4 · rejected 3"));
+
+    [Test]
+    public void Progress_ShowsBarBytesRateAndTimeLeft() =>
+        Assert.That(StatusLine.Progress(Snapshot, 1024 * 1024, 300, bytesPerSecond: 1024, width: 10),
+            Is.EqualTo("[#####-----]  50%  512.0 KB / 1.0 MB · 300.0 ev/s · 8:32 left · rows 12,345 sent"));
+
+    [Test]
+    public void Progress_UnknownRate_HasNoTimeLeft() =>
+        Assert.That(StatusLine.Progress(Snapshot with { BytesRead = 0 }, 2048, 0, 0, width: 4), Is.EqualTo("[----]   0%  0 B / 2.0 KB · 0.0 ev/s · --:-- left · rows 12,345 sent"));
+
+    [TestCase(0, "0:00")]
+    [TestCase(59, "0:59")]
+    [TestCase(3599, "59:59")]
+    [TestCase(3661, "1:01:01")]
+    public void TimeLeft(int seconds, string expected) => Assert.That(StatusLine.TimeLeft(TimeSpan.FromSeconds(seconds)), Is.EqualTo(expected));
+}
