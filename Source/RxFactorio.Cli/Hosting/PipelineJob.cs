@@ -86,7 +86,9 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             }
             if (!outcome.Aborted)
             {
-                await sink.CompleteAsync(stop).ConfigureAwait(false);
+                // NOTE: the pipeline is done; what the run logs hold goes to W&B now, bounded by the
+                // shutdown deadline and a second signal; what is left waits on disk for the next start.
+                await sink.CompleteAsync(settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
             }
             foreach (var run in outcome.Runs)
             {
@@ -94,11 +96,13 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
                 run.Location = sink.Locate(settings, run.Run) ?? run.Location;
             }
             ExitCode = Report(environment.Output, sink, outcome, diagnostics);
-            if (outcome.Aborted)
+            if (outcome.Aborted || signals.Abort.IsCancellationRequested)
             {
-                var unfinished = outcome.Runs.Count(r => !r.Finished);
+                var unfinished = outcome.Aborted
+                    ? outcome.Runs.Count(r => !r.Finished)
+                    : (sink.Sink as LoggedWandbSink)?.UndeliveredRuns.Count ?? 0;
                 await environment.Error.WriteLineAsync(
-                    $"rxfactorio {command}: stopped at once ({signals.AbortReason ?? "aborted"}): {unfinished} run(s) left unfinished; rows already sent are kept").ConfigureAwait(false);
+                    $"rxfactorio {command}: stopped at once ({signals.AbortReason ?? "aborted"}): {unfinished} run(s) left unfinished; rows already sent are kept, and rows in the run logs go out at the next start or with rxfactorio sync").ConfigureAwait(false);
                 ExitCode = ExitCodes.Failure;
             }
         }

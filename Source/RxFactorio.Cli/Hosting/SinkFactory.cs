@@ -10,9 +10,6 @@ namespace RxFactorio.Cli.Hosting;
 /// <summary>The sink a command writes to, chosen by the mode, and how to report where the runs went.</summary>
 internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposable
 {
-    /// <summary>How long the end of a command waits for W&amp;B to acknowledge what is in the run logs.</summary>
-    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-
     private string? _undelivered;
 
     public WandbMode Mode { get; } = mode;
@@ -24,9 +21,20 @@ internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposab
     /// has everything; what it has not stays in the run logs for the next start or <c>sync</c>.
     /// </summary>
     /// <exception cref="WandbAuthenticationException">W&amp;B refused the key.</exception>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    /// <param name="timeout">How long to wait for W&amp;B.</param>
+    /// <param name="cancellationToken">Stops waiting at once (a second signal, the shutdown deadline).</param>
+    public async Task CompleteAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (Sink is LoggedWandbSink logged && !await logged.CompleteAsync(DrainTimeout, cancellationToken))
+        bool drained;
+        try
+        {
+            drained = Sink is not LoggedWandbSink logging || await logging.CompleteAsync(timeout, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            drained = false;
+        }
+        if (!drained && Sink is LoggedWandbSink logged)
         {
             var folders = logged.UndeliveredRuns;
             _undelivered = $"not yet delivered: {folders.Count} run(s) wait in their run logs ({string.Join(", ", folders)}); " +
@@ -57,7 +65,7 @@ internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposab
     {
         WandbRunSink online when online.GetRun(run.RunId) is { } client => RunUrls.For(settings.Wandb.BaseUrl, client.Entity, client.Project, run.RunId),
         LoggedWandbSink logged when logged.Location(run.RunId) is { } at => RunUrls.For(settings.Wandb.BaseUrl, at.Entity, at.Project, run.RunId),
-        LoggedWandbSink => RunUrls.For(settings.Wandb.BaseUrl, settings.Wandb.Entity, settings.Wandb.Project, run.RunId),
+        LoggedWandbSink when settings.Wandb.Entity is { } entity => RunUrls.For(settings.Wandb.BaseUrl, entity, settings.Wandb.Project, run.RunId),
         OfflineRunSink offline => offline.Layout.FindRunFolder(run.RunId)?.Path,
         _ => null,
     };

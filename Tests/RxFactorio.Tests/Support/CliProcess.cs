@@ -34,7 +34,15 @@ internal static class CliProcess
         {
             start.Environment[name] = value;
         }
-        return new Running(start);
+        // NOTE: run logs and offline runs go to WANDB_DIR (else the working directory); a child that
+        // was not given one gets its own, so that no test finds (and recovers) another test's runs.
+        string? ownDirectory = null;
+        if (environment is null || !environment.ContainsKey("WANDB_DIR"))
+        {
+            ownDirectory = Directory.CreateTempSubdirectory("rxf-cli-").FullName;
+            start.Environment["WANDB_DIR"] = ownDirectory;
+        }
+        return new Running(start, ownDirectory);
     }
 
     /// <summary>A started <c>rxfactorio</c>: its output so far, signals, and its end.</summary>
@@ -47,8 +55,11 @@ internal static class CliProcess
         private readonly TaskCompletionSource _errorDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly string _description;
 
-        internal Running(ProcessStartInfo start)
+        private readonly string? _ownDirectory;
+
+        internal Running(ProcessStartInfo start, string? ownDirectory)
         {
+            _ownDirectory = ownDirectory;
             _description = string.Join(' ', start.ArgumentList.Skip(1));
             _process = new Process { StartInfo = start };
             _process.OutputDataReceived += (_, e) => Append(_output, e.Data, _outputDone);
@@ -139,6 +150,10 @@ internal static class CliProcess
                 await _process.WaitForExitAsync();
             }
             _process.Dispose();
+            if (_ownDirectory is not null && Directory.Exists(_ownDirectory))
+            {
+                Directory.Delete(_ownDirectory, recursive: true);
+            }
         }
 
         private static void Append(StringBuilder text, string? line, TaskCompletionSource done)
