@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using RxFactorio.Runs;
 using RxFactorio.Wandb;
 
@@ -15,8 +14,6 @@ internal sealed record CliSettings
 
     /// <summary>The root of offline run folders: <c>WANDB_DIR</c>, else the working directory.</summary>
     public required string Directory { get; init; }
-
-    public ImmutableArray<string> Sources { get; init; } = [];
 
     /// <summary>The project when a layer set one (else a run log's own project wins over the default).</summary>
     public string? ExplicitProject { get; init; }

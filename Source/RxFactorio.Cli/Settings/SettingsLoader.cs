@@ -107,7 +107,6 @@ internal static class SettingsLoader
             Wandb = wandb,
             Runs = runs,
             Directory = reader.String("wandb:dir") ?? workingDirectory,
-            Sources = reader.List("sources"),
             ExplicitProject = reader.String("wandb:project"),
             ExplicitEntity = reader.String("wandb:entity"),
             ShutdownTimeout = ShutdownTimeout(reader),
