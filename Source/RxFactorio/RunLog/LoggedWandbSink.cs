@@ -169,20 +169,7 @@ public sealed partial class LoggedWandbSink : IRunSink, IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                switch (command)
-                {
-                    case StartRun start:
-                        Start(start);
-                        break;
-                    case LogBatch batch:
-                        Log(batch);
-                        break;
-                    case FinishRun finish:
-                        Finish(finish);
-                        break;
-                    default:
-                        throw new ArgumentException($"Unknown run command {command.GetType().Name}.", nameof(command));
-                }
+                command.Dispatch(Start, Log, Finish);
                 Checkpoint(command);
             }
             return ValueTask.CompletedTask;

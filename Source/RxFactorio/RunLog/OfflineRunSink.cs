@@ -52,18 +52,7 @@ public sealed class OfflineRunSink : IRunSink, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                switch (command)
-                {
-                    case StartRun start:
-                        Start(start);
-                        break;
-                    case LogBatch batch:
-                        Log(batch);
-                        break;
-                    case FinishRun finish:
-                        Finish(finish);
-                        break;
-                }
+                command.Dispatch(Start, Log, Finish);
             }
             return ValueTask.CompletedTask;
         }
