@@ -12,7 +12,8 @@ internal sealed class ConsoleStatus
 
 /// <summary>
 /// Once a second: redraws the status line (or a replay's progress bar) on a terminal, logs a
-/// retry burst (at most every 30 s) and the summary of held-back diagnostics. The numbers come
+/// retry burst (at most every 30 s) and the summary of held-back diagnostics; every 5 s when
+/// there is no terminal (less waking for a process that idles for weeks). The numbers come
 /// from <see cref="PipelineMetrics"/>; no pipeline thread ever waits on this.
 /// </summary>
 internal sealed partial class LiveStatus : IDisposable
@@ -24,6 +25,8 @@ internal sealed partial class LiveStatus : IDisposable
     private readonly TextWriter? _terminal;
     private readonly ConsoleStatus _status;
     private readonly long? _replayBytes;
+    private static readonly TimeSpan TerminalTick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan QuietTick = TimeSpan.FromSeconds(5);
     private readonly ITimer _timer;
     private readonly Lock _gate = new();
     private readonly DateTimeOffset _started;
@@ -46,7 +49,9 @@ internal sealed partial class LiveStatus : IDisposable
         _replayBytes = replayBytes;
         _previous = metrics.Snapshot();
         _previousAt = _started = time.GetUtcNow();
-        _timer = time.CreateTimer(_ => Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // Without a status line to redraw, the tick only reports retries and held-back diagnostics.
+        var period = terminal is null ? QuietTick : TerminalTick;
+        _timer = time.CreateTimer(_ => Tick(), null, period, period);
     }
 
     public void Tick()

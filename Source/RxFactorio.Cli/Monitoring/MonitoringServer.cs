@@ -112,7 +112,7 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
                 await WriteAsync(response, report.Healthy ? 200 : 503, "application/json; charset=utf-8", HealthJson(report)).ConfigureAwait(false);
                 break;
             case "/metrics":
-                await WriteAsync(response, 200, PrometheusText.ContentType, PrometheusText.Format(_metrics.Snapshot())).ConfigureAwait(false);
+                await WriteAsync(response, 200, PrometheusText.ContentType, PrometheusText.Format(_metrics.Snapshot(includeRunLogBytes: true))).ConfigureAwait(false);
                 break;
             default:
                 await WriteAsync(response, 404, "text/plain; charset=utf-8", "not found: try /healthz or /metrics\n").ConfigureAwait(false);

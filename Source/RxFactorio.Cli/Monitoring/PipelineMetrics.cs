@@ -89,13 +89,17 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
     /// <summary>The byte offset reached in each source (for a replay's progress).</summary>
     public long BytesRead => _offsets.Values.Sum();
 
-    public MetricsSnapshot Snapshot()
+    /// <param name="includeRunLogBytes">
+    /// Measure the run logs on disk (a directory walk): only for <c>/metrics</c>, not for the
+    /// once-a-second status tick of a process that idles for weeks.
+    /// </param>
+    public MetricsSnapshot Snapshot(bool includeRunLogBytes = false)
     {
         var wandb = Wandb?.Snapshot();
-        long runLogBytes;
+        long runLogBytes = 0;
         try
         {
-            runLogBytes = RunLogBytes();
+            runLogBytes = includeRunLogBytes ? RunLogBytes() : 0;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

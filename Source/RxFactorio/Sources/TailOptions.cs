@@ -3,8 +3,20 @@ namespace RxFactorio.Sources;
 /// <summary>Options for <see cref="ByteSources.TailFile"/>.</summary>
 public sealed record TailOptions
 {
-    /// <summary>How long to wait between checks for new data, truncation or replacement. Default 250 ms.</summary>
+    /// <summary>
+    /// How long to wait, after new data, before checking again for more, truncation or
+    /// replacement. Default 250 ms. While nothing new arrives the wait doubles up to
+    /// <see cref="MaxPollInterval"/>, and it drops back to this after the next data.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The longest wait between checks while the file is quiet (or missing). Default 1 s: an idle
+    /// tail wakes once a second instead of four times, and a line written into a quiet file is
+    /// read within a second (the default batch window is 5 s). A value below
+    /// <see cref="PollInterval"/> means a fixed <see cref="PollInterval"/>.
+    /// </summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Skip what the file holds when the subscription starts and deliver only what is appended

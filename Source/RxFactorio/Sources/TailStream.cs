@@ -19,6 +19,7 @@ internal sealed class TailStream : Stream
     private bool _opened;
     private bool _waitLogged;
     private bool _replaced;
+    private int _quietPolls;
 
     public TailStream(string path, TailOptions options, ILogger logger)
     {
@@ -55,10 +56,13 @@ internal sealed class TailStream : Stream
                 continue;
             }
 
-            int read = await RandomAccess.ReadAsync(_handle!, buffer, _offset, cancellationToken).ConfigureAwait(false);
+            // NOTE: a synchronous pread: this loop already runs on a pool thread, and ReadAsync on a
+            // handle opened without async I/O would hop to another pool thread for every poll.
+            int read = RandomAccess.Read(_handle!, buffer.Span, _offset);
             if (read > 0)
             {
                 _offset += read;
+                _quietPolls = 0;
                 return read;
             }
 
@@ -116,8 +120,27 @@ internal sealed class TailStream : Stream
         base.Dispose(disposing);
     }
 
-    private Task WaitAsync(CancellationToken cancellationToken) =>
-        Task.Delay(_options.PollInterval, _options.TimeProvider, cancellationToken);
+    private Task WaitAsync(CancellationToken cancellationToken)
+    {
+        var wait = NextWait(_options.PollInterval, _options.MaxPollInterval, _quietPolls);
+        _quietPolls = Math.Min(_quietPolls + 1, 30);
+        return Task.Delay(wait, _options.TimeProvider, cancellationToken);
+    }
+
+    /// <summary><paramref name="first"/> doubled once per quiet poll, capped at <paramref name="max"/> (never below <paramref name="first"/>).</summary>
+    internal static TimeSpan NextWait(TimeSpan first, TimeSpan max, int quietPolls)
+    {
+        if (max <= first)
+        {
+            return first;
+        }
+        var wait = first;
+        for (var i = 0; i < quietPolls && wait < max; i++)
+        {
+            wait += wait;
+        }
+        return wait < max ? wait : max;
+    }
 
     private bool TryOpen()
     {

@@ -169,6 +169,24 @@ public sealed class TailFileSourceTests
         Assert.That(lines.Lines, Is.EqualTo(new[] { "t1", "t2" }));
     }
 
+    [TestCase(0, 250)]
+    [TestCase(1, 500)]
+    [TestCase(2, 1000)]
+    [TestCase(3, 1000)]
+    [TestCase(30, 1000)]
+    public void AQuietFileIsPolledLessOften_UpToTheMaximum(int quietPolls, int expectedMs)
+    {
+        var wait = TailStream.NextWait(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), quietPolls);
+
+        Assert.That(wait, Is.EqualTo(TimeSpan.FromMilliseconds(expectedMs)));
+    }
+
+    [Test]
+    public void AMaximumBelowThePollInterval_MeansAFixedInterval()
+    {
+        Assert.That(TailStream.NextWait(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 5), Is.EqualTo(TimeSpan.FromSeconds(2)));
+    }
+
     [Test]
     public async Task DisposingWhileWaitingForAppends_EndsTheReadLoopPromptly()
     {
