@@ -51,10 +51,12 @@ internal static class ReplayCommand
                 return ExitCodes.Usage;
             }
             ReplaySpeed.TryParse(parse.GetValue(speed), out var pace);
-            return await CommandRunner.ExecuteAsync("replay", parse, common, (scheduler, diagnostics, _) =>
-                paths.Select(path => RecordingReader
+            return await CommandRunner.ExecuteAsync("replay", parse, common, (scheduler, diagnostics, _, states) =>
+                paths.Select(path => states.Follow(path, RecordingReader
                         .ReadEvents(path, new FramingOptions { Diagnostics = diagnostics }, new ParseOptions { Diagnostics = diagnostics })
-                        .ReplayAt(pace, scheduler))
+                        .ReplayAt(pace, scheduler)))
+                    // NOTE: built eagerly, so every recording is listed (waiting) before the first one opens.
+                    .ToArray()
                     .Concat(),
                 WhenSinkFallsBehind.Wait, environment, ct,
                 replayBytes: paths.Sum(p => new FileInfo(p).Length));

@@ -47,7 +47,7 @@ internal static class RunCommand
             var paths = given ?? [DefaultSource()];
             var tail = new TailOptions { FromEnd = parse.GetValue(fromEnd) };
             RecoveryPlan? recovery = null;
-            return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers) =>
+            return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers, states) =>
                 paths.Select(path =>
                     {
                         // A tailed file reads on from its checkpoint (what is in the run log already is not read again).
@@ -63,7 +63,7 @@ internal static class RunCommand
                             }
                         }
                         return LiveSources
-                            .Open(path, options, loggers.CreateLogger("rxfactorio.source"))
+                            .Open(path, options, loggers.CreateLogger("rxfactorio.source"), states.Track(path))
                             .ToEvents(path, framing, new ParseOptions { Diagnostics = diagnostics });
                     })
                     .Merge(),
@@ -74,7 +74,8 @@ internal static class RunCommand
                 sources: (paths, given is null ? "(default)" : "(from command-line flags)"),
                 recover: (settings, logger) => recovery = SinkFactory.IsOnline(settings, environment)
                     ? RecoveryPlan.ForSources(paths, settings.Directory, logger)
-                    : null);
+                    : null,
+                liveSources: true);
         });
         return command;
     }

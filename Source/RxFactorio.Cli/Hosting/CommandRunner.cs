@@ -28,7 +28,8 @@ internal static class CommandRunner
         CancellationToken stop,
         long? replayBytes = null,
         (IReadOnlyList<string> Paths, string Layer)? sources = null,
-        Func<CliSettings, ILogger, RecoveryPlan?>? recover = null)
+        Func<CliSettings, ILogger, RecoveryPlan?>? recover = null,
+        bool liveSources = false)
     {
         CliSettings settings;
         try
@@ -53,7 +54,7 @@ internal static class CommandRunner
 
         var quiet = parse.GetValue(common.Quiet);
         var terminal = quiet || Console.IsErrorRedirected || !ReferenceEquals(environment.Error, Console.Error) ? null : Console.Error;
-        var request = new PipelineRequest(command, settings, environment, events, whenBehind, replayBytes, terminal, recover);
+        var request = new PipelineRequest(command, settings, environment, events, whenBehind, replayBytes, terminal, recover, liveSources);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = environment.WorkingDirectory, DisableDefaults = true });
         LogSetup.Configure(builder.Logging, json: parse.GetValue(common.LogFormat) == "json", quiet);

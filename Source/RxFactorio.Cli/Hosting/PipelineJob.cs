@@ -12,8 +12,8 @@ using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
 
-/// <summary>Builds a command's events from the run-stage scheduler, a diagnostics observer and the loggers.</summary>
-internal delegate IObservable<FactorioEvent> EventsFactory(IScheduler scheduler, IObserver<IngestDiagnostic> diagnostics, ILoggerFactory loggers);
+/// <summary>Builds a command's events from the run-stage scheduler, a diagnostics observer, the loggers and where each source tells its state.</summary>
+internal delegate IObservable<FactorioEvent> EventsFactory(IScheduler scheduler, IObserver<IngestDiagnostic> diagnostics, ILoggerFactory loggers, SourceStates sources);
 
 /// <summary>What a <see cref="PipelineJob"/> needs from its command.</summary>
 internal sealed record PipelineRequest(
@@ -24,7 +24,8 @@ internal sealed record PipelineRequest(
     WhenSinkFallsBehind WhenBehind,
     long? ReplayBytes,
     TextWriter? Terminal,
-    Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null);
+    Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null,
+    bool LiveSources = false);
 
 /// <summary>
 /// One run of the pipeline inside the host: sink, monitoring, the pipeline, the report and the
@@ -65,13 +66,13 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             }
             if (settings.HealthUrl is { } url)
             {
-                server = MonitoringServer.Start(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System), logger);
+                server = MonitoringServer.Start(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System) { SourcesStayOpen = request.LiveSources }, logger);
             }
             PipelineOutcome outcome;
             using (new LiveStatus(metrics, diagnosticLog, logger, TimeProvider.System, request.Terminal, status, request.ReplayBytes))
             {
                 outcome = await PipelineHost.RunAsync(
-                    scheduler => request.Events(scheduler, runs.Diagnostics!, loggers),
+                    scheduler => request.Events(scheduler, runs.Diagnostics!, loggers, metrics.Sources),
                     sink.Sink, runs, new SendOptions { WhenFull = request.WhenBehind }, logger, stop,
                     run =>
                     {

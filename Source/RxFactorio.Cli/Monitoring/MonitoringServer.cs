@@ -98,6 +98,7 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         if (context.Request.HttpMethod is not ("GET" or "HEAD"))
         {
             response.KeepAlive = false;
+            response.AddHeader("Allow", "GET, HEAD");
             if (context.Request.HasEntityBody)
             {
                 await context.Request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
@@ -137,6 +138,15 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
             {
                 json.WriteNumber("secondsSinceProgress", since);
             }
+            json.WriteStartArray("sources");
+            foreach (var source in report.Sources ?? [])
+            {
+                json.WriteStartObject();
+                json.WriteString("source", source.Source);
+                json.WriteString("state", source.StateName);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";

@@ -33,6 +33,9 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
 
     public DiagnosticCounts Diagnostics { get; } = diagnostics;
 
+    /// <summary>The state of each source, fed by the sources' state callbacks.</summary>
+    public SourceStates Sources { get; } = new();
+
     /// <summary>The W&amp;B connection's counters when the sink is online.</summary>
     public WandbCounters? Wandb { get; set; }
 
@@ -119,6 +122,7 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
             RunLogBytes = runLogBytes,
             BytesRead = BytesRead,
             State = _state,
+            Sources = Sources.Snapshot(),
         };
     }
 
@@ -165,4 +169,6 @@ internal sealed record MetricsSnapshot
     public long BytesRead { get; init; }
 
     public PipelineState State { get; init; }
+
+    public IReadOnlyList<SourceStatus> Sources { get; init; } = [];
 }

@@ -32,7 +32,7 @@ public static class ByteSources
     /// reader never sees end-of-file between writes. Linux and macOS only.
     /// </remarks>
     /// <param name="path">Path of the FIFO.</param>
-    /// <param name="options">Creation options; null for the defaults.</param>
+    /// <param name="options">Creation options and the state callback; null for the defaults.</param>
     /// <param name="logger">Where to log; null for none.</param>
     /// <returns>The chunks read from the FIFO. Fails if the path exists and is not a FIFO, or cannot be opened.</returns>
     [UnsupportedOSPlatform("windows")]
@@ -55,7 +55,7 @@ public static class ByteSources
     /// missing file is waited for.
     /// </remarks>
     /// <param name="path">Path of the file.</param>
-    /// <param name="options">Polling and start options; null for the defaults.</param>
+    /// <param name="options">Polling, start and state-callback options; null for the defaults.</param>
     /// <param name="logger">Where to log; null for none.</param>
     /// <returns>The chunks appended to the file.</returns>
     public static IObservable<ReadOnlySequence<byte>> TailFile(string path, TailOptions? options = null, ILogger? logger = null)

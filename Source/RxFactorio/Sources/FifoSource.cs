@@ -34,9 +34,16 @@ internal static class FifoSource
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        PipeStream stream = Open(path, options, logger);
-        SourceLog.FifoOpened(logger, path);
-        await ChunkPump.RunAsync(stream, path, logger, observer, afterChunk: null, cancellationToken).ConfigureAwait(false);
+        var state = new SourceStateReporter(options.StateChanged);
+        await state.RunAsync(
+            () =>
+            {
+                PipeStream stream = Open(path, options, logger);
+                SourceLog.FifoOpened(logger, path);
+                state.Report(SourceState.Open);
+                return ChunkPump.RunAsync(stream, path, logger, observer, afterChunk: null, cancellationToken);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     internal static PipeStream Open(string path, FifoSourceOptions options, ILogger logger)

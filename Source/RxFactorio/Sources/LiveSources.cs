@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RxFactorio.Sources.Native;
 
 namespace RxFactorio.Sources;
@@ -36,13 +37,28 @@ public static class LiveSources
     /// <param name="path">The path, or <c>-</c>.</param>
     /// <param name="tail">Options for a tailed file; <c>null</c> uses the defaults.</param>
     /// <param name="logger">Where opens, reopens and truncations are logged.</param>
-    public static IObservable<ReadOnlySequence<byte>> Open(string path, TailOptions? tail = null, ILogger? logger = null)
+    /// <param name="stateChanged">
+    /// Told each change of the source's <see cref="SourceState"/>, whatever its kind (stdin too):
+    /// see <see cref="TailOptions.StateChanged"/> and <see cref="FifoSourceOptions.StateChanged"/>;
+    /// stdin is <see cref="SourceState.Open"/> once opened and <see cref="SourceState.Closed"/> at
+    /// its end. When given, it replaces <paramref name="tail"/>'s <see cref="TailOptions.StateChanged"/>.
+    /// Must be quick and must not throw.
+    /// </param>
+    public static IObservable<ReadOnlySequence<byte>> Open(string path, TailOptions? tail = null, ILogger? logger = null, Action<SourceState>? stateChanged = null)
     {
         var kind = Detect(path);
         if (kind == SourceKind.Fifo && !OperatingSystem.IsWindows())
         {
-            return ByteSources.FromFifo(path, logger: logger);
+            return ByteSources.FromFifo(path, new FifoSourceOptions { StateChanged = stateChanged }, logger);
         }
-        return kind == SourceKind.Stdin ? ByteSources.FromStdin(logger) : ByteSources.TailFile(path, tail, logger);
+        if (kind == SourceKind.Stdin)
+        {
+            return StreamSource.Create(StdinStream.Open, "stdin", logger ?? NullLogger.Instance, stateChanged);
+        }
+        if (stateChanged is not null)
+        {
+            tail = (tail ?? new TailOptions()) with { StateChanged = stateChanged };
+        }
+        return ByteSources.TailFile(path, tail, logger);
     }
 }

@@ -19,8 +19,11 @@ internal static class TailFileSource
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var stream = new TailStream(path, options, logger);
+        var state = new SourceStateReporter(options.StateChanged);
+        var stream = new TailStream(path, options, logger, state);
         Action? afterChunk = options.PositionChanged is { } report ? () => report(stream.CurrentPosition) : null;
-        await ChunkPump.RunAsync(stream, path, logger, observer, afterChunk, cancellationToken).ConfigureAwait(false);
+        await state.RunAsync(
+            () => ChunkPump.RunAsync(stream, path, logger, observer, afterChunk, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 }

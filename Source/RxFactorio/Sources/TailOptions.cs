@@ -39,6 +39,15 @@ public sealed record TailOptions
     /// </summary>
     public Action<TailPosition>? PositionChanged { get; init; }
 
+    /// <summary>
+    /// Called on the read loop when the source's <see cref="SourceState"/> changes, never twice in
+    /// a row with the same state: <see cref="SourceState.Waiting"/> while the file does not exist,
+    /// <see cref="SourceState.Open"/> once it is open (a replacement or truncation keeps it open),
+    /// <see cref="SourceState.Closed"/> when the subscription is disposed, and
+    /// <see cref="SourceState.Failed"/> before an error is reported. Must be quick and must not throw.
+    /// </summary>
+    public Action<SourceState>? StateChanged { get; init; }
+
     /// <summary>The clock the poll waits on. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

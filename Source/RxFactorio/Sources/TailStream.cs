@@ -13,6 +13,7 @@ internal sealed class TailStream : Stream
     private readonly string _path;
     private readonly TailOptions _options;
     private readonly ILogger _logger;
+    private readonly SourceStateReporter _state;
     private SafeFileHandle? _handle;
     private FileIdentity _identity;
     private long _offset;
@@ -21,11 +22,12 @@ internal sealed class TailStream : Stream
     private bool _replaced;
     private int _quietPolls;
 
-    public TailStream(string path, TailOptions options, ILogger logger)
+    public TailStream(string path, TailOptions options, ILogger logger, SourceStateReporter state)
     {
         _path = path;
         _options = options;
         _logger = logger;
+        _state = state;
     }
 
     /// <summary>The file being read and the offset just past the last byte returned.</summary>
@@ -157,6 +159,7 @@ internal sealed class TailStream : Stream
                 _waitLogged = true;
             }
 
+            _state.Report(SourceState.Waiting);
             return false;
         }
 
@@ -167,6 +170,7 @@ internal sealed class TailStream : Stream
         _opened = true;
         _replaced = false;
         SourceLog.Following(_logger, _path, _offset);
+        _state.Report(SourceState.Open);
         return true;
     }
 

@@ -7,6 +7,7 @@ using RxFactorio.Cli.Settings;
 using RxFactorio.Diagnostics;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
+using RxFactorio.Sources;
 using RxFactorio.Tests.Support;
 
 namespace RxFactorio.Tests.Monitoring;
@@ -36,6 +37,22 @@ public sealed class PrometheusTextTests
         Assert.That(parsed.Value("rxfactorio_up"), Is.EqualTo(1));
         Assert.That(parsed.Types.Keys, Is.EquivalentTo(parsed.Help.Keys));
         Assert.That(text, Does.EndWith("\n"));
+    }
+
+    [Test]
+    public void Format_SourceOpenGauge_OnePerSource_WithPrintableEscapedLabels()
+    {
+        var sources = new SourceStates();
+        sources.Track("/srv/events.pipe")(SourceState.Open);
+        sources.Track("/srv/we\"ird\\\n.jsonl");
+
+        var text = PrometheusText.Format(new MetricsSnapshot { Sources = sources.Snapshot() });
+        var parsed = Prometheus.Parse(text);
+
+        Assert.That(parsed.Value("rxfactorio_source_open{source=\"/srv/events.pipe\"}"), Is.EqualTo(1));
+        Assert.That(text, Does.Contain("rxfactorio_source_open{source=\"/srv/we\\\"ird\\\\\uFFFD.jsonl\"} 0\n"), "quote and backslash escaped, the newline made printable");
+        Assert.That(parsed.Types["rxfactorio_source_open"], Is.EqualTo("gauge"));
+        Assert.That(parsed.Help, Does.ContainKey("rxfactorio_source_open"));
     }
 }
 
@@ -73,6 +90,64 @@ public sealed class HealthCheckTests
         Assert.That(health.Check().Reason, Does.StartWith("stopping"));
         metrics.Fail("boom");
         Assert.That(health.Check().Reason, Does.Contain("boom"));
+    }
+
+    [Test]
+    public void Run_WaitingAndOpenSourcesAreHealthy_AClosedOrFailedOneIsUnhealthyAndNamed()
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var health = new HealthCheck(metrics, new FakeTimeProvider()) { SourcesStayOpen = true };
+        var pipe = metrics.Sources.Track("/srv/events.pipe");
+        var file = metrics.Sources.Track("/srv/events.jsonl");
+        metrics.SetState(PipelineState.Running);
+
+        var waiting = health.Check();
+        Assert.That(waiting.Healthy, Is.True, "a file the game has not created yet is normal");
+        Assert.That(waiting.Sources!.Select(s => (s.Source, s.StateName)), Is.EqualTo(new[] { ("/srv/events.pipe", "waiting"), ("/srv/events.jsonl", "waiting") }));
+
+        pipe(SourceState.Open);
+        file(SourceState.Open);
+        Assert.That(health.Check().Healthy, Is.True);
+
+        pipe(SourceState.Closed);
+        var closed = health.Check();
+        Assert.That(closed.Healthy, Is.False);
+        Assert.That(closed.Reason, Is.EqualTo("source /srv/events.pipe is closed"));
+
+        pipe(SourceState.Open);
+        file(SourceState.Failed);
+        Assert.That(health.Check().Reason, Is.EqualTo("source /srv/events.jsonl failed"));
+
+        metrics.SetState(PipelineState.Stopping);
+        Assert.That(health.Check().Reason, Does.StartWith("stopping"), "while stopping, the state is the reason");
+    }
+
+    [Test]
+    public void Replay_AFinishedRecordingIsHealthy_AndListed()
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var health = new HealthCheck(metrics, new FakeTimeProvider());
+        using var recording = new System.Reactive.Subjects.Subject<int>();
+        using var subscription = metrics.Sources.Follow("a.jsonl", recording).Subscribe();
+        metrics.Sources.Follow("b.jsonl", recording);
+        metrics.SetState(PipelineState.Running);
+        Assert.That(health.Check().Sources!.Select(s => s.StateName), Is.EqualTo(new[] { "open", "waiting" }), "open once subscribed, waiting until then");
+
+        recording.OnCompleted();
+        var report = health.Check();
+
+        Assert.That(report.Healthy, Is.True);
+        Assert.That(report.Sources!.Select(s => (s.Source, s.StateName)), Is.EqualTo(new[] { ("a.jsonl", "closed"), ("b.jsonl", "waiting") }));
+    }
+
+    [Test]
+    public void HealthJson_ListsTheSources()
+    {
+        var json = MonitoringServer.HealthJson(new HealthReport(true, "ok", null, 0, 0, 1, [new SourceStatus("/srv/events.pipe", SourceState.Open), new SourceStatus("b\"c", SourceState.Waiting)]));
+
+        using var parsed = System.Text.Json.JsonDocument.Parse(json);
+        var sources = parsed.RootElement.GetProperty("sources").EnumerateArray().Select(s => (s.GetProperty("source").GetString(), s.GetProperty("state").GetString()));
+        Assert.That(sources, Is.EqualTo(new[] { ("/srv/events.pipe", "open"), ("b\"c", "waiting") }));
     }
 
     [Test]
@@ -122,6 +197,20 @@ public sealed class MonitoringServerTests
         Assert.That(scrape.Content.Headers.ContentType?.ToString(), Does.StartWith("text/plain; version=0.0.4"));
         Assert.That(Prometheus.Parse(await scrape.Content.ReadAsStringAsync()).Value("rxfactorio_up"), Is.EqualTo(1));
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Post_IsRefusedWith405AndAnAllowHeader_OverRealHttp()
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var port = Prometheus.FreePort();
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+
+        using var posted = await http.PostAsync("/healthz", new StringContent("{}"));
+
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(posted.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET", "HEAD" }));
     }
 }
 

@@ -1,0 +1,47 @@
+namespace RxFactorio.Sources;
+
+/// <summary>
+/// Tells one subscription's <see cref="SourceState"/> to an optional callback, only when it
+/// changes; nothing is allocated per chunk.
+/// </summary>
+/// <remarks>Not thread-safe: used by one read loop, whose steps run one after another.</remarks>
+internal sealed class SourceStateReporter(Action<SourceState>? changed)
+{
+    private SourceState? _last;
+
+    public void Report(SourceState state)
+    {
+        if (changed is null || _last == state)
+        {
+            return;
+        }
+
+        _last = state;
+        changed(state);
+    }
+
+    /// <summary>
+    /// Runs a read loop and reports how it ended: <see cref="SourceState.Closed"/> when it
+    /// returns or is cancelled by <paramref name="cancellationToken"/>, <see cref="SourceState.Failed"/>
+    /// when it throws anything else. The outcome is passed on unchanged.
+    /// </summary>
+    public async Task RunAsync(Func<Task> readLoop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await readLoop().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Report(SourceState.Closed);
+            throw;
+        }
+        catch
+        {
+            Report(SourceState.Failed);
+            throw;
+        }
+
+        Report(SourceState.Closed);
+    }
+}
