@@ -115,6 +115,8 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
             RowsSent = wandb?.RowsSent ?? Interlocked.Read(ref _rowsDelivered),
             HttpRequests = wandb?.Requests ?? 0,
             HttpRetries = wandb?.Retries ?? 0,
+            HttpResponses = Wandb?.ResponsesByStatus() ?? Empty,
+            HttpRetriesByStatus = Wandb?.RetriesByStatus() ?? Empty,
             HttpFailures = wandb?.FailedRequests ?? 0,
             ActiveRuns = Interlocked.Read(ref _activeRuns),
             RowsPending = Interlocked.Read(ref _rowsPending),
@@ -125,6 +127,8 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
             Sources = Sources.Snapshot(),
         };
     }
+
+    private static readonly IReadOnlyDictionary<string, long> Empty = new Dictionary<string, long>();
 
     private static string TypeOf(FactorioEvent e) => e switch
     {
@@ -155,6 +159,12 @@ internal sealed record MetricsSnapshot
     public long HttpRequests { get; init; }
 
     public long HttpRetries { get; init; }
+
+    /// <summary>Every attempt's outcome by status code (or "error").</summary>
+    public IReadOnlyDictionary<string, long> HttpResponses { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Retries by the status of the failed attempt (or "error").</summary>
+    public IReadOnlyDictionary<string, long> HttpRetriesByStatus { get; init; } = new Dictionary<string, long>();
 
     public long HttpFailures { get; init; }
 

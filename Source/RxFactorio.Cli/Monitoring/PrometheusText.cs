@@ -17,6 +17,10 @@ internal static class PrometheusText
         Single(text, "rxfactorio_rows_sent_total", "counter", "History rows delivered (accepted by W&B, or written to the offline run log).", m.RowsSent);
         Single(text, "rxfactorio_http_requests_total", "counter", "Requests made to W&B, not counting retries.", m.HttpRequests);
         Single(text, "rxfactorio_http_retries_total", "counter", "Retried requests to W&B.", m.HttpRetries);
+        Family(text, "rxfactorio_http_responses_total", "counter", "Attempts at W&B requests (retries included), by HTTP status, or status=\"error\" when no response came.",
+            m.HttpResponses.Select(kv => (Label("status", kv.Key), kv.Value)));
+        Family(text, "rxfactorio_http_retries_by_status_total", "counter", "Retried requests to W&B, by the status of the attempt that failed (or \"error\").",
+            m.HttpRetriesByStatus.Select(kv => (Label("status", kv.Key), kv.Value)));
         Single(text, "rxfactorio_http_failures_total", "counter", "Requests to W&B that failed for good.", m.HttpFailures);
         Single(text, "rxfactorio_active_runs", "gauge", "Runs started and not yet finished.", m.ActiveRuns);
         Single(text, "rxfactorio_rows_pending", "gauge", "History rows waiting for the sink.", m.RowsPending);

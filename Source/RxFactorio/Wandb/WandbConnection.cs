@@ -69,7 +69,7 @@ public sealed partial class WandbConnection : IDisposable
             },
         };
         var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), counters);
-        resilience.InnerHandler = auth;
+        resilience.InnerHandler = new StatusCountingHandler(counters) { InnerHandler = auth };
         var http = new HttpClient(resilience, disposeHandler: true)
         {
             BaseAddress = new Uri(options.BaseUrl.ToString().TrimEnd('/')),

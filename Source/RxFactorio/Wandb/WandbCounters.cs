@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace RxFactorio.Wandb;
 
 /// <summary>Live counters of one W&amp;B connection (all its runs); thread-safe. Read a consistent copy with <see cref="Snapshot"/>.</summary>
@@ -11,6 +13,8 @@ public sealed class WandbCounters
     private long _linesDropped;
     private long _batchesSkipped;
     private long _failedRequests;
+    private readonly ConcurrentDictionary<string, long> _responses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _retriesByStatus = new(StringComparer.Ordinal);
 
     /// <summary>Requests made (GraphQL and file_stream, including heartbeats), not counting retries.</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -36,12 +40,33 @@ public sealed class WandbCounters
     /// <summary>Requests that failed for good (after any retries).</summary>
     public long FailedRequests => Interlocked.Read(ref _failedRequests);
 
+    /// <summary>
+    /// Every attempt's outcome (retries included), by HTTP status code (<c>"200"</c>, <c>"429"</c>, …),
+    /// or <c>"error"</c> when no response came (connection refused, reset, attempt timeout).
+    /// </summary>
+    public IReadOnlyDictionary<string, long> ResponsesByStatus() => Copy(_responses);
+
+    /// <summary>Retries by the status of the attempt that failed (<c>"503"</c>, …, or <c>"error"</c>).</summary>
+    public IReadOnlyDictionary<string, long> RetriesByStatus() => Copy(_retriesByStatus);
+
     /// <summary>A copy of all counters.</summary>
     public WandbStats Snapshot() => new(Requests, Retries, Heartbeats, RowsSent, RowsDropped, LinesDropped, BatchesSkipped, FailedRequests);
 
     internal void AddRequest() => Interlocked.Increment(ref _requests);
 
-    internal void AddRetry() => Interlocked.Increment(ref _retries);
+    internal void AddRetry(string status)
+    {
+        Interlocked.Increment(ref _retries);
+        _retriesByStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
+    }
+
+    internal void AddResponse(string status) => _responses.AddOrUpdate(status, 1, static (_, n) => n + 1);
+
+    /// <summary>The label of an attempt's outcome: its status code, or <c>"error"</c> without a response.</summary>
+    internal static string StatusOf(HttpResponseMessage? response) =>
+        response is null ? "error" : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static SortedDictionary<string, long> Copy(ConcurrentDictionary<string, long> counts) => new(counts, StringComparer.Ordinal);
 
     internal void AddHeartbeat() => Interlocked.Increment(ref _heartbeats);
 

@@ -64,7 +64,7 @@ internal static class WandbResilience
                 },
                 OnRetry = args =>
                 {
-                    counters.AddRetry();
+                    counters.AddRetry(WandbCounters.StatusOf(args.Outcome.Result));
                     var request = args.Outcome.Result?.RequestMessage;
                     logger.LogWarning(
                         "W&B {Kind} request to {Path} failed ({Failure}); retry {Attempt} in {Delay}.",

@@ -34,6 +34,7 @@ public sealed class FaultDeliveryTests
         {
             Assert.That(FileStreamStatuses(e2e, run), Is.EqualTo(new[] { 200, 200, 500, 500, 500, 500, 500, 500, 200, 200, 200, 200 }));
             Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(6));
+            Assert.That(e2e.Sink.Counters.RetriesByStatus(), Is.EquivalentTo(new Dictionary<string, long> { ["500"] = 6 }));
             Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites), "a 500 stores nothing: only the summary line is rewritten");
         });
     }

@@ -23,6 +23,8 @@ public sealed class PrometheusTextTests
             Rejected = new Dictionary<string, long> { ["InvalidJson"] = 2 },
             RowsSent = 5,
             RowsPending = 7,
+            HttpResponses = new Dictionary<string, long> { ["200"] = 9, ["503"] = 2, ["error"] = 1 },
+            HttpRetriesByStatus = new Dictionary<string, long> { ["503"] = 2, ["error"] = 1 },
             State = PipelineState.Running,
         };
 
@@ -33,6 +35,9 @@ public sealed class PrometheusTextTests
         Assert.That(text, Does.Contain("rxfactorio_events_total{type=\"we\\\"ird\\\\\"} 1\n"));
         Assert.That(parsed.Value("rxfactorio_rejected_lines_total{reason=\"InvalidJson\"}"), Is.EqualTo(2));
         Assert.That(parsed.Value("rxfactorio_rows_pending"), Is.EqualTo(7));
+        Assert.That(parsed.Value("rxfactorio_http_responses_total{status=\"503\"}"), Is.EqualTo(2));
+        Assert.That(parsed.Value("rxfactorio_http_responses_total{status=\"error\"}"), Is.EqualTo(1));
+        Assert.That(parsed.Value("rxfactorio_http_retries_by_status_total{status=\"503\"}"), Is.EqualTo(2));
         Assert.That(parsed.Value("rxfactorio_runlog_bytes"), Is.Zero);
         Assert.That(parsed.Value("rxfactorio_up"), Is.EqualTo(1));
         Assert.That(parsed.Types.Keys, Is.EquivalentTo(parsed.Help.Keys));

@@ -78,6 +78,11 @@ public class RetryTests
         Assert.That(await send.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(handler.FileStreamRequests, Has.Count.EqualTo(9));
         Assert.That(connection.Counters.Retries, Is.EqualTo(8));
+        Assert.That(connection.Counters.RetriesByStatus(), Is.EquivalentTo(new Dictionary<string, long> { ["502"] = 8 }));
+        Assert.That(
+            connection.Counters.ResponsesByStatus(),
+            Is.EquivalentTo(new Dictionary<string, long> { ["200"] = 2, ["502"] = 8 }),
+            "every attempt by status: the upsert, eight 502s, the final 200");
     }
 
     [Test]
