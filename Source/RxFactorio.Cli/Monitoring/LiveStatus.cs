@@ -25,7 +25,7 @@ internal sealed partial class LiveStatus : IDisposable
     private bool _drawn;
     private bool _disposed;
 
-    /// <param name="status">Where to draw the status line (<see cref="ConsoleStatus.Terminal"/>, none when null).</param>
+    /// <param name="status">Where to draw the status line (<see cref="ConsoleStatus.Terminal"/>, none when null) and how wide.</param>
     /// <param name="replayBytes">For a replay: the total size of the recordings (draws a progress bar).</param>
     public LiveStatus(PipelineMetrics metrics, DiagnosticLog diagnostics, ILogger logger, TimeProvider time, ConsoleStatus status, long? replayBytes)
     {
@@ -61,15 +61,16 @@ internal sealed partial class LiveStatus : IDisposable
             _diagnostics.FlushIfDue();
             if (_status.Terminal is { } terminal)
             {
+                var columns = _status.Columns();
                 string line;
                 if (_replayBytes is { } total)
                 {
                     var elapsed = Math.Max((now - _started).TotalSeconds, 0.001);
-                    line = StatusLine.Progress(snapshot, total, eventsPerSecond, snapshot.BytesRead / elapsed);
+                    line = StatusLine.Progress(snapshot, total, eventsPerSecond, snapshot.BytesRead / elapsed, columns);
                 }
                 else
                 {
-                    line = StatusLine.Format(snapshot, eventsPerSecond);
+                    line = StatusLine.Fit(StatusLine.Format(snapshot, eventsPerSecond), columns);
                 }
                 terminal.Write(ConsoleStatus.EraseLine + line);
                 terminal.Flush();
