@@ -43,7 +43,7 @@ internal sealed class CommonOptions
 
     public Option<string> LogFormat { get; } = new("--log-format")
     {
-        Description = "Log lines on stderr: text (one readable line each) or json (one JSON object each).",
+        Description = "Log lines on stderr: text (one readable line each) or json (one JSON object each, no live status line).",
         DefaultValueFactory = _ => "text",
     };
 

@@ -53,11 +53,13 @@ internal static class CommandRunner
         }
 
         var quiet = parse.GetValue(common.Quiet);
-        var terminal = quiet || Console.IsErrorRedirected || !ReferenceEquals(environment.Error, Console.Error) ? null : Console.Error;
-        var request = new PipelineRequest(command, settings, environment, events, whenBehind, replayBytes, terminal, recover, liveSources);
+        var json = parse.GetValue(common.LogFormat) == "json";
+        var request = new PipelineRequest(command, settings, environment, events, whenBehind, replayBytes, recover, liveSources);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = environment.WorkingDirectory, DisableDefaults = true });
-        LogSetup.Configure(builder.Logging, json: parse.GetValue(common.LogFormat) == "json", quiet);
+        // NOTE: before LogSetup, which only adds a ConsoleStatus without a terminal if none is there.
+        builder.Services.AddSingleton(new ConsoleStatus(StatusTerminal.Choose(environment, quiet, json)));
+        LogSetup.Configure(builder.Logging, json, quiet);
         builder.Services.Configure<HostOptions>(o =>
         {
             // The service aborts the drain at settings.ShutdownTimeout itself; the margin lets it report.

@@ -13,7 +13,7 @@ internal static class LogSetup
     public static void Configure(ILoggingBuilder logging, bool json, bool quiet)
     {
         logging.ClearProviders();
-        logging.Services.TryAddSingleton<ConsoleStatus>();
+        logging.Services.TryAddSingleton(new ConsoleStatus(terminal: null));
         logging.AddConsoleFormatter<HumanConsoleFormatter, ConsoleFormatterOptions>();
         logging.AddJsonConsole(o =>
         {
@@ -47,10 +47,7 @@ internal sealed class HumanConsoleFormatter(ConsoleStatus status) : ConsoleForma
         {
             return;
         }
-        if (status.Active)
-        {
-            textWriter.Write(ConsoleStatus.EraseLine);
-        }
+        textWriter.Write(status.LinePrefix);
         textWriter.Write(DateTime.Now.ToString("HH:mm:ss ", System.Globalization.CultureInfo.InvariantCulture));
         textWriter.Write(logEntry.LogLevel switch
         {

@@ -23,7 +23,6 @@ internal sealed record PipelineRequest(
     EventsFactory Events,
     WhenSinkFallsBehind WhenBehind,
     long? ReplayBytes,
-    TextWriter? Terminal,
     Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null,
     bool LiveSources = false);
 
@@ -69,7 +68,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
                 server = MonitoringServer.Start(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System) { SourcesStayOpen = request.LiveSources }, logger);
             }
             PipelineOutcome outcome;
-            using (new LiveStatus(metrics, diagnosticLog, logger, TimeProvider.System, request.Terminal, status, request.ReplayBytes))
+            using (new LiveStatus(metrics, diagnosticLog, logger, TimeProvider.System, status, request.ReplayBytes))
             {
                 outcome = await PipelineHost.RunAsync(
                     scheduler => request.Events(scheduler, runs.Diagnostics!, loggers, metrics.Sources),

@@ -43,7 +43,7 @@ internal sealed class ShutdownSignals(IHostApplicationLifetime lifetime, TextWri
         if (Interlocked.Increment(ref _signals) == 1)
         {
             FirstSignal = name;
-            error.WriteLine($"{(status.Active ? Monitoring.ConsoleStatus.EraseLine : "")}rxfactorio {command}: {name}: stopping: reading ends, pending batches are flushed and runs finished (send it again to stop at once)");
+            error.WriteLine($"{status.LinePrefix}rxfactorio {command}: {name}: stopping: reading ends, pending batches are flushed and runs finished (send it again to stop at once)");
             lifetime.StopApplication();
         }
         else

@@ -2,14 +2,6 @@ using Microsoft.Extensions.Logging;
 
 namespace RxFactorio.Cli.Monitoring;
 
-/// <summary>Whether a status line is on screen, so that log lines first erase it.</summary>
-internal sealed class ConsoleStatus
-{
-    public const string EraseLine = "\r\u001b[2K";
-
-    public volatile bool Active;
-}
-
 /// <summary>
 /// Once a second: redraws the status line (or a replay's progress bar) on a terminal, logs a
 /// retry burst (at most every 30 s) and the summary of held-back diagnostics; every 5 s when
@@ -22,7 +14,6 @@ internal sealed partial class LiveStatus : IDisposable
     private readonly DiagnosticLog _diagnostics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly TextWriter? _terminal;
     private readonly ConsoleStatus _status;
     private readonly long? _replayBytes;
     private static readonly TimeSpan TerminalTick = TimeSpan.FromSeconds(1);
@@ -34,23 +25,23 @@ internal sealed partial class LiveStatus : IDisposable
     private DateTimeOffset _previousAt;
     private long _retriesLogged;
     private DateTimeOffset _lastRetryLog = DateTimeOffset.MinValue;
+    private bool _drawn;
     private bool _disposed;
 
-    /// <param name="terminal">Where to draw the status line; null when stderr is not a terminal or with --quiet.</param>
+    /// <param name="status">Where to draw the status line (<see cref="ConsoleStatus.Terminal"/>, none when null) and how wide.</param>
     /// <param name="replayBytes">For a replay: the total size of the recordings (draws a progress bar).</param>
-    public LiveStatus(PipelineMetrics metrics, DiagnosticLog diagnostics, ILogger logger, TimeProvider time, TextWriter? terminal, ConsoleStatus status, long? replayBytes)
+    public LiveStatus(PipelineMetrics metrics, DiagnosticLog diagnostics, ILogger logger, TimeProvider time, ConsoleStatus status, long? replayBytes)
     {
         _metrics = metrics;
         _diagnostics = diagnostics;
         _logger = logger;
         _time = time;
-        _terminal = terminal;
         _status = status;
         _replayBytes = replayBytes;
         _previous = metrics.Snapshot();
         _previousAt = _started = time.GetUtcNow();
         // Without a status line to redraw, the tick only reports retries and held-back diagnostics.
-        var period = terminal is null ? QuietTick : TerminalTick;
+        var period = status.Terminal is null ? QuietTick : TerminalTick;
         _timer = time.CreateTimer(_ => Tick(), null, period, period);
     }
 
@@ -68,38 +59,30 @@ internal sealed partial class LiveStatus : IDisposable
             var eventsPerSecond = (snapshot.EventsTotal - _previous.EventsTotal) / seconds;
             if (snapshot.HttpRetries > _retriesLogged && now - _lastRetryLog >= TimeSpan.FromSeconds(30))
             {
-                EraseIfActive();
                 LogRetries(_logger, snapshot.HttpRetries - _retriesLogged, snapshot.HttpRequests, snapshot.RowsPending);
                 _retriesLogged = snapshot.HttpRetries;
                 _lastRetryLog = now;
             }
             _diagnostics.FlushIfDue();
-            if (_terminal is not null)
+            if (_status.Terminal is { } terminal)
             {
+                var columns = _status.Columns();
                 string line;
                 if (_replayBytes is { } total)
                 {
                     var elapsed = Math.Max((now - _started).TotalSeconds, 0.001);
-                    line = StatusLine.Progress(snapshot, total, eventsPerSecond, snapshot.BytesRead / elapsed);
+                    line = StatusLine.Progress(snapshot, total, eventsPerSecond, snapshot.BytesRead / elapsed, columns);
                 }
                 else
                 {
-                    line = StatusLine.Format(snapshot, eventsPerSecond);
+                    line = StatusLine.Fit(StatusLine.Format(snapshot, eventsPerSecond), columns);
                 }
-                _terminal.Write(ConsoleStatus.EraseLine + line);
-                _terminal.Flush();
-                _status.Active = true;
+                terminal.Write(ConsoleStatus.EraseLine + line);
+                terminal.Flush();
+                _drawn = true;
             }
             _previous = snapshot;
             _previousAt = now;
-        }
-    }
-
-    private void EraseIfActive()
-    {
-        if (_terminal is not null && _status.Active)
-        {
-            _terminal.Write(ConsoleStatus.EraseLine);
         }
     }
 
@@ -113,8 +96,12 @@ internal sealed partial class LiveStatus : IDisposable
             }
             _disposed = true;
             _timer.Dispose();
-            EraseIfActive();
-            _status.Active = false;
+            if (_drawn && _status.Terminal is { } terminal)
+            {
+                // The report follows on stdout: it must start on a clean line.
+                terminal.Write(ConsoleStatus.EraseLine);
+                terminal.Flush();
+            }
             _diagnostics.Flush();
         }
     }

@@ -285,13 +285,46 @@ public sealed class StatusLineTests
         Assert.That(StatusLine.Format(Snapshot, 12.04), Is.EqualTo("12.0 ev/s · runs 2 · rows 12,345 sent, 20 pending · retries 4 · rejected 3"));
 
     [Test]
-    public void Progress_ShowsBarBytesRateAndTimeLeft() =>
-        Assert.That(StatusLine.Progress(Snapshot, 1024 * 1024, 300, bytesPerSecond: 1024, width: 10),
-            Is.EqualTo("[#####-----]  50%  512.0 KB / 1.0 MB · 300.0 ev/s · 8:32 left · rows 12,345 sent"));
+    public void Progress_ShowsBarBytesTimeLeftAndRate() =>
+        Assert.That(StatusLine.Progress(Snapshot, 1024 * 1024, 300, bytesPerSecond: 1024, columns: 120),
+            Is.EqualTo("[##########----------]  50%  512.0 KB / 1.0 MB · 8:32 left · 300.0 ev/s · rows 12,345 sent"));
 
     [Test]
     public void Progress_UnknownRate_HasNoTimeLeft() =>
-        Assert.That(StatusLine.Progress(Snapshot with { BytesRead = 0 }, 2048, 0, 0, width: 4), Is.EqualTo("[----]   0%  0 B / 2.0 KB · 0.0 ev/s · --:-- left · rows 12,345 sent"));
+        Assert.That(StatusLine.Progress(Snapshot with { BytesRead = 0 }, 2048, 0, 0, columns: 80),
+            Is.EqualTo("[---------------]   0%  0 B / 2.0 KB · --:-- left · 0.0 ev/s · rows 12,345 sent"));
+
+    [TestCase(80)]
+    [TestCase(60)]
+    [TestCase(40)]
+    public void Progress_StaysShorterThanTheTerminal_BarFirstThenTheEnd(int columns)
+    {
+        var line = StatusLine.Progress(Snapshot, 1024 * 1024, 300, bytesPerSecond: 1024, columns);
+        Assert.That(line, Has.Length.EqualTo(columns - 1));
+        Assert.That(line, Does.StartWith("[#####-----]  50%  512.0 KB"));
+        Assert.That(line, Does.EndWith("…"));
+    }
+
+    [Test]
+    public void Fit_KeepsAShortLine_CutsALongOneToOneLessThanTheWidth()
+    {
+        Assert.That(StatusLine.Fit("12.0 ev/s", 80), Is.EqualTo("12.0 ev/s"));
+        Assert.That(StatusLine.Fit(new string('x', 79), 80), Is.EqualTo(new string('x', 79)));
+        Assert.That(StatusLine.Fit(new string('x', 80), 80), Is.EqualTo(new string('x', 78) + "…"));
+    }
+
+    [TestCase(0, 80)]
+    [TestCase(-1, 80)]
+    [TestCase(132, 132)]
+    public void ConsoleStatus_Columns_UnknownWidthIs80(int reported, int expected) =>
+        Assert.That(new ConsoleStatus(TextWriter.Null, () => reported).Columns(), Is.EqualTo(expected));
+
+    [Test]
+    public void ConsoleStatus_ErasesBeforeLogLines_OnlyWithATerminal()
+    {
+        Assert.That(new ConsoleStatus(TextWriter.Null).LinePrefix, Is.EqualTo("\r\u001b[2K"));
+        Assert.That(new ConsoleStatus(terminal: null).LinePrefix, Is.Empty);
+    }
 
     [TestCase(0, "0:00")]
     [TestCase(59, "0:59")]
