@@ -136,4 +136,77 @@ public sealed class ReplayTests : ReactiveTest
         Assert.That(sink.RowsOf(sink.StartedRuns.Single().RunId).Select(r => r.Step), Is.EqualTo(stats.Select(s => s.Cycle)));
         Assert.That(sink.LogLinesOf(sink.StartedRuns.Single().RunId), Has.Count.EqualTo(events.OfType<GameEvent>().Count()));
     }
+
+    /// <summary>
+    /// A stop signal disposes the replay from another thread, possibly while the scheduler's
+    /// thread is inside the enumerator's MoveNext (reading and parsing a chunk of the recording).
+    /// Disposing the enumerator right then ran a compiler-built iterator's finally blocks and
+    /// cleared its locals under the reader: ArgumentNullException in ReadOnlySequence's
+    /// constructor, NullReferenceExceptions, or a torn line reported as rejected.
+    /// </summary>
+    [Test]
+    public void Dispose_FromAnotherThreadDuringMoveNext_DisposesTheEnumeratorOnlyAfterTheRead()
+    {
+        var scheduler = new TestScheduler();
+        IDisposable subscription = null!;
+        var events = new ProbeEvents(onMoveNext: index =>
+        {
+            if (index == 2)
+            {
+                Task.Run(() => subscription.Dispose()).Wait();
+            }
+        });
+        var seen = new List<long>();
+        subscription = events.ReplayAt(ReplaySpeed.Max, scheduler).Subscribe(e => seen.Add(e.Tick));
+
+        scheduler.Start();
+
+        Assert.That(events.DisposedDuringMoveNext, Is.False, "the enumerator was disposed while MoveNext ran on the scheduler");
+        Assert.That(events.Disposed, Is.True);
+        Assert.That(events.MoveNextCalls, Is.EqualTo(2), "nothing is read after the dispose");
+        Assert.That(seen, Is.EqualTo(new[] { Ev.Stats("s", 1).Tick }), "the event read during the dispose is not emitted");
+    }
+
+    private sealed class ProbeEvents(Action<int> onMoveNext) : IEnumerable<FactorioEvent>, IEnumerator<FactorioEvent>
+    {
+        private volatile bool _moving;
+
+        public int MoveNextCalls { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public bool DisposedDuringMoveNext { get; private set; }
+
+        public FactorioEvent Current { get; private set; } = null!;
+
+        object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            _moving = true;
+            try
+            {
+                MoveNextCalls++;
+                onMoveNext(MoveNextCalls);
+                Current = Ev.Stats("s", MoveNextCalls);
+                return MoveNextCalls <= 5;
+            }
+            finally
+            {
+                _moving = false;
+            }
+        }
+
+        public void Dispose()
+        {
+            DisposedDuringMoveNext |= _moving;
+            Disposed = true;
+        }
+
+        public void Reset() => throw new NotSupportedException();
+
+        public IEnumerator<FactorioEvent> GetEnumerator() => this;
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this;
+    }
 }
