@@ -19,6 +19,7 @@ internal sealed class Replayer(IEnumerator<FactorioEvent> events, ReplaySpeed sp
     private const int InlineEvents = 256;
     private const double TicksPerSecond = 60;
 
+    private readonly SingleAssignmentDisposable _first = new();
     private readonly SerialDisposable _next = new();
     private readonly Lock _gate = new();
     private bool _reading;
@@ -31,8 +32,10 @@ internal sealed class Replayer(IEnumerator<FactorioEvent> events, ReplaySpeed sp
     public IDisposable Start()
     {
         // NOTE: the first step is scheduled too, so that every event is emitted on the scheduler
-        // (the run stage relies on it); game time counts from when that first step runs.
-        _next.Disposable = scheduler.Schedule(() =>
+        // (the run stage relies on it); game time counts from when that first step runs. Its handle
+        // is kept apart from the next steps': the scheduler's thread may run it (and schedule the
+        // next step into _next) before Schedule returns here, and storing it in _next would cancel that.
+        _first.Disposable = scheduler.Schedule(() =>
         {
             _start = scheduler.Now;
             Step();
@@ -45,6 +48,7 @@ internal sealed class Replayer(IEnumerator<FactorioEvent> events, ReplaySpeed sp
                 _disposed = true;
                 reading = _reading;
             }
+            _first.Dispose();
             _next.Dispose();
             if (!reading)
             {

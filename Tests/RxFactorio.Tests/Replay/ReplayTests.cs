@@ -167,6 +167,55 @@ public sealed class ReplayTests : ReactiveTest
         Assert.That(seen, Is.EqualTo(new[] { Ev.Stats("s", 1).Tick }), "the event read during the dispose is not emitted");
     }
 
+    /// <summary>
+    /// The scheduler's thread may run the first step before Start() has stored its handle (an
+    /// EventLoopScheduler's thread, while the subscribing thread is descheduled). That first step
+    /// already scheduled the next one; storing the first step's handle in the same serial
+    /// disposable then cancelled it, and the replay stalled for good after its first events.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void FirstStepRunningBeforeStartReturns_TheReplayStillGoesOnToTheEnd(bool realTime)
+    {
+        var scheduler = new FirstActionInline(new TestScheduler());
+        var events = Enumerable.Range(1, 600).Select(c => (FactorioEvent)Ev.Stats("s", c)).ToList();
+        var seen = new List<long>();
+        var completed = false;
+
+        using var _ = events.ReplayAt(realTime ? ReplaySpeed.Times(1000) : ReplaySpeed.Max, scheduler).Subscribe(e => seen.Add(e.Tick), () => completed = true);
+        scheduler.Inner.Start();
+
+        Assert.That(seen, Has.Count.EqualTo(events.Count));
+        Assert.That(completed, Is.True);
+    }
+
+    /// <summary>Runs the first action given without a due time at once, on the caller's thread, before returning; the rest on <see cref="Inner"/>.</summary>
+    private sealed class FirstActionInline(TestScheduler inner) : System.Reactive.Concurrency.IScheduler
+    {
+        private bool _first = true;
+
+        public TestScheduler Inner => inner;
+
+        public DateTimeOffset Now => inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action)
+        {
+            if (_first)
+            {
+                _first = false;
+                action(this, state);
+                return System.Reactive.Disposables.Disposable.Empty;
+            }
+            return inner.Schedule(state, (_, s) => action(this, s));
+        }
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+            inner.Schedule(state, dueTime, (_, s) => action(this, s));
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+            inner.Schedule(state, dueTime, (_, s) => action(this, s));
+    }
+
     private sealed class ProbeEvents(Action<int> onMoveNext) : IEnumerable<FactorioEvent>, IEnumerator<FactorioEvent>
     {
         private volatile bool _moving;
