@@ -62,10 +62,13 @@ internal sealed class ShutdownSignals(IHostApplicationLifetime lifetime, TextWri
 
     public void Dispose()
     {
+        // NOTE: _abort is not disposed: disposing a registration does not wait for a handler
+        // already running (a second signal as the host shuts down), whose TriggerAbort would then
+        // throw ObjectDisposedException on the signal thread and kill the process. A token source
+        // without a timer or links holds nothing that needs disposing.
         foreach (var registration in _registrations)
         {
             registration.Dispose();
         }
-        _abort.Dispose();
     }
 }

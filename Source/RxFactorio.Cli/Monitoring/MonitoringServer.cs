@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -7,43 +8,69 @@ using RxFactorio.Cli.Settings;
 namespace RxFactorio.Cli.Monitoring;
 
 /// <summary>
-/// <c>GET /healthz</c> and <c>GET /metrics</c> over plain HTTP.
-/// NOTE: <see cref="HttpListener"/>, not Kestrel: two read-only endpoints need no routing or
+/// <c>GET /healthz</c> and <c>GET /metrics</c> over plain HTTP/1.1, one request per connection.
+/// NOTE: a listening socket of our own, not Kestrel: two read-only endpoints need no routing or
 /// middleware, and the ASP.NET Core framework would add start-up time and resident memory to a
-/// process meant to idle beside a game server for weeks.
+/// process meant to idle beside a game server for weeks. Not <see cref="HttpListener"/> either: its
+/// managed (Linux, macOS) implementation accepts a connection that is already waiting before it has
+/// set itself up, so a probe that connects while the listener starts makes <c>Start()</c> throw an
+/// <see cref="ArgumentNullException"/> and leaves the port bound by a socket nobody can close; and
+/// <c>Stop()</c> then <c>Close()</c> binds the port once more on the way out, with the same race.
+/// Here the socket listens before anything accepts, and whatever waits in its backlog is served.
 /// </summary>
 internal sealed partial class MonitoringServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private const int MaxConnections = 16;
+    private const int MaxHeadBytes = 16 * 1024;
+    private const int MaxDiscardedBodyBytes = 64 * 1024;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Socket _listener;
+    private readonly bool _anyHost;
     private readonly PipelineMetrics _metrics;
     private readonly HealthCheck _health;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private readonly List<Task> _connections = [];
     private readonly Task _loop;
+    private int _disposed;
 
-    private MonitoringServer(string prefix, PipelineMetrics metrics, HealthCheck health, ILogger logger)
+    /// <summary>Serves on <paramref name="listener"/>, a socket that already listens (and is owned from now on).</summary>
+    /// <param name="anyHost">Answer whatever <c>Host</c> a request names; else only loopback names (no DNS rebinding).</param>
+    internal MonitoringServer(Socket listener, bool anyHost, PipelineMetrics metrics, HealthCheck health, ILogger logger)
     {
+        _listener = listener;
+        _anyHost = anyHost;
         _metrics = metrics;
         _health = health;
         _logger = logger;
-        _listener.Prefixes.Add(prefix);
-        _listener.IgnoreWriteExceptions = true;
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _loop = Task.Run(AcceptAsync);
     }
 
     public static MonitoringServer Start(Uri url, bool allowRemote, PipelineMetrics metrics, HealthCheck health, ILogger logger)
     {
-        var prefix = Prefix(url, allowRemote);
+        _ = Prefix(url, allowRemote);
+        var authority = url.GetLeftPart(UriPartial.Authority);
+        var endPoint = ListenEndPoint(url, authority);
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            var server = new MonitoringServer(prefix, metrics, health, logger);
-            LogListening(logger, url.GetLeftPart(UriPartial.Authority));
-            return server;
+            if (endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+            socket.Bind(endPoint);
+            socket.Listen(64);
         }
-        catch (HttpListenerException ex)
+        catch (SocketException ex)
         {
-            throw new SettingsError($"--health-url {url.GetLeftPart(UriPartial.Authority)}: cannot listen: {ex.Message}");
+            socket.Dispose();
+            throw new SettingsError($"--health-url {authority}: cannot listen: {ex.Message}");
         }
+        var server = new MonitoringServer(socket, anyHost: !IPAddress.IsLoopback(endPoint.Address), metrics, health, logger);
+        LogListening(logger, authority);
+        return server;
     }
 
     /// <summary>The listener prefix for <paramref name="url"/>; refuses a non-loopback address unless allowed.</summary>
@@ -67,58 +94,195 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         return $"http://{listenHost}:{url.Port}/";
     }
 
-    private async Task ServeAsync()
+    /// <summary>Where to listen: an address literal as given, <c>localhost</c> as 127.0.0.1, a name as the first address it resolves to.</summary>
+    private static IPEndPoint ListenEndPoint(Uri url, string authority)
     {
-        while (_listener.IsListening)
+        var host = url.Host.Trim('[', ']');
+        if (IPAddress.TryParse(host, out var literal))
         {
-            HttpListenerContext context;
+            return new IPEndPoint(literal, url.Port);
+        }
+        if (url.IsLoopback)
+        {
+            return new IPEndPoint(IPAddress.Loopback, url.Port);
+        }
+        try
+        {
+            var addresses = Dns.GetHostAddresses(host);
+            var address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+                ?? throw new SettingsError($"--health-url {authority}: {host} has no address");
+            return new IPEndPoint(address, url.Port);
+        }
+        catch (SocketException ex)
+        {
+            throw new SettingsError($"--health-url {authority}: cannot resolve {host}: {ex.Message}");
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                client = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
                 return;
             }
+            catch (SocketException ex)
+            {
+                // NOTE: e.g. out of file descriptors: wait a little rather than spin.
+                LogRequestFailed(_logger, ex.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            lock (_gate)
+            {
+                _connections.RemoveAll(c => c.IsCompleted);
+                if (_connections.Count >= MaxConnections)
+                {
+                    client.Dispose();
+                    continue;
+                }
+                _connections.Add(Task.Run(() => ServeAsync(client)));
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        using (client)
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+        {
+            timeout.CancelAfter(RequestTimeout);
             try
             {
-                await HandleAsync(context).ConfigureAwait(false);
+                var (status, contentType, body, head) = await ReadAndAnswerAsync(client, timeout.Token).ConfigureAwait(false);
+                if (status == 0)
+                {
+                    return;
+                }
+                await WriteAsync(client, status, contentType, body, head, timeout.Token).ConfigureAwait(false);
+                client.Shutdown(SocketShutdown.Send);
             }
-            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
             {
                 LogRequestFailed(_logger, ex.Message);
             }
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    /// <summary>Reads one request and chooses the answer; status 0 when the peer left before sending one.</summary>
+    private async Task<(int Status, string ContentType, string Body, bool HeadOnly)> ReadAndAnswerAsync(Socket client, CancellationToken cancellationToken)
     {
-        using var response = context.Response;
-        var path = context.Request.Url?.AbsolutePath ?? "/";
-        if (context.Request.HttpMethod is not ("GET" or "HEAD"))
+        const string Text = "text/plain; charset=utf-8";
+        var buffer = new byte[MaxHeadBytes];
+        var filled = 0;
+        int headEnd;
+        while ((headEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
         {
-            response.KeepAlive = false;
-            response.AddHeader("Allow", "GET, HEAD");
-            if (context.Request.HasEntityBody)
+            if (filled == buffer.Length)
             {
-                await context.Request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
+                return (431, Text, "request head too large\n", false);
             }
-            await WriteAsync(response, 405, "text/plain; charset=utf-8", "only GET\n").ConfigureAwait(false);
-            return;
+            var read = await client.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return (0, "", "", false);
+            }
+            filled += read;
         }
-        switch (path)
+        var lines = Encoding.Latin1.GetString(buffer, 0, headEnd).Split("\r\n");
+        var requestLine = lines[0].Split(' ');
+        if (requestLine.Length != 3 || !requestLine[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+        {
+            return (400, Text, "bad request\n", false);
+        }
+        string? host = null;
+        long contentLength = 0;
+        foreach (var line in lines.AsSpan(1))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+            var name = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                host = value;
+            }
+            else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && !long.TryParse(value, out contentLength))
+            {
+                return (400, Text, "bad request\n", false);
+            }
+        }
+        if (!HostAllowed(host))
+        {
+            return (400, Text, "bad request: the Host header is not a loopback name\n", false);
+        }
+        var method = requestLine[0];
+        if (method is not ("GET" or "HEAD"))
+        {
+            // NOTE: read a small body first: closing with unread data resets the connection, and the client may lose the answer.
+            var unread = contentLength - (filled - headEnd - 4);
+            while (unread > 0 && unread <= MaxDiscardedBodyBytes)
+            {
+                var read = await client.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                unread -= read;
+            }
+            return (405, Text, "only GET\n", false);
+        }
+        var head = method == "HEAD";
+        switch (PathOf(requestLine[1]))
         {
             case "/healthz":
                 var report = _health.Check();
-                await WriteAsync(response, report.Healthy ? 200 : 503, "application/json; charset=utf-8", HealthJson(report)).ConfigureAwait(false);
-                break;
+                return (report.Healthy ? 200 : 503, "application/json; charset=utf-8", HealthJson(report), head);
             case "/metrics":
-                await WriteAsync(response, 200, PrometheusText.ContentType, PrometheusText.Format(_metrics.Snapshot(includeRunLogBytes: true))).ConfigureAwait(false);
-                break;
+                return (200, PrometheusText.ContentType, PrometheusText.Format(_metrics.Snapshot(includeRunLogBytes: true)), head);
             default:
-                await WriteAsync(response, 404, "text/plain; charset=utf-8", "not found: try /healthz or /metrics\n").ConfigureAwait(false);
-                break;
+                return (404, Text, "not found: try /healthz or /metrics\n", head);
         }
+    }
+
+    private static string PathOf(string target)
+    {
+        if (target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(target, UriKind.Absolute, out var absolute))
+        {
+            return absolute.AbsolutePath;
+        }
+        var end = target.IndexOfAny(['?', '#']);
+        return end < 0 ? target : target[..end];
+    }
+
+    /// <summary>Bound to loopback: only a loopback <c>Host</c> (or none), so a web page cannot reach it by DNS rebinding.</summary>
+    private bool HostAllowed(string? hostHeader)
+    {
+        if (_anyHost || hostHeader is null)
+        {
+            return true;
+        }
+        var host = hostHeader.StartsWith('[')
+            ? hostHeader[..(hostHeader.IndexOf(']', StringComparison.Ordinal) + 1)]
+            : hostHeader.Split(':')[0];
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 
     public static string HealthJson(HealthReport report)
@@ -152,23 +316,47 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    private static async Task WriteAsync(HttpListenerResponse response, int status, string contentType, string body)
+    private static async Task WriteAsync(Socket client, int status, string contentType, string body, bool headOnly, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        response.StatusCode = status;
-        response.ContentType = contentType;
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        var content = Encoding.UTF8.GetBytes(body);
+        var allow = status == 405 ? "Allow: GET, HEAD\r\n" : "";
+        var head = Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {contentType}\r\nContent-Length: {content.Length}\r\n{allow}Cache-Control: no-store\r\nConnection: close\r\n\r\n");
+        await client.SendAsync(head, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        if (!headOnly)
+        {
+            await client.SendAsync(content, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    private static string Reason(int status) => status switch
+    {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Unknown",
+    };
 
     public async ValueTask DisposeAsync()
     {
-        if (_listener.IsListening)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _listener.Stop();
+            return;
         }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
         await _loop.ConfigureAwait(false);
-        _listener.Close();
+        Task[] open;
+        lock (_gate)
+        {
+            open = [.. _connections];
+        }
+        // NOTE: each ends promptly: its reads and writes take the cancelled token.
+        await Task.WhenAll(open).ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving /healthz and /metrics on {Url}")]

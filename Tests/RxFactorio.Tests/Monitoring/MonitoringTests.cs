@@ -219,6 +219,123 @@ public sealed class MonitoringServerTests
     }
 }
 
+public sealed class MonitoringServerStartTests
+{
+    private static readonly Microsoft.Extensions.Logging.ILogger Quiet = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>
+    /// A probe that keeps connecting while the server starts and stops (an orchestrator, a readiness
+    /// loop, a test polling /healthz): HttpListener's managed implementation accepted a connection
+    /// already waiting before it was set up and threw ArgumentNullException from Start() (and from
+    /// Close() after Stop(), which binds the port again), leaving the port bound.
+    /// </summary>
+    [Test]
+    public async Task StartAndDispose_WhileAProbeKeepsConnecting_NeverFails()
+    {
+        var port = PortOutsideTheEphemeralRange();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        using var probing = new CancellationTokenSource();
+        var probes = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
+        {
+            while (!probing.IsCancellationRequested)
+            {
+                try
+                {
+                    using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                    probe.Connect(IPAddress.Loopback, port);
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                }
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        try
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var server = MonitoringServer.Start(url, false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+                await server.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await probing.CancelAsync();
+            await Task.WhenAll(probes);
+        }
+    }
+
+    /// <summary>The exact case HttpListener got wrong: a request already waiting in the backlog when accepting starts.</summary>
+    [Test]
+    public async Task ARequestWaitingBeforeTheServerAccepts_IsAnswered()
+    {
+        var listening = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listening.Listen(8);
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await client.ConnectAsync(listening.LocalEndPoint!);
+        await client.SendAsync("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+
+        await using var server = new MonitoringServer(listening, anyHost: false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+        var answer = await ReadToEndAsync(client);
+
+        Assert.That(answer, Does.StartWith("HTTP/1.1 503 Service Unavailable\r\n").And.Contain("\"reason\":\"starting\""));
+    }
+
+    [TestCase("HEAD /metrics HTTP/1.1\r\nHost: localhost:9464\r\n\r\n", "HTTP/1.1 200 OK\r\n", "text/plain; version=0.0.4", false)]
+    [TestCase("POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello", "HTTP/1.1 405 Method Not Allowed\r\n", "Allow: GET, HEAD", true)]
+    [TestCase("GET /healthz HTTP/1.1\r\nHost: attacker.example:9464\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "not a loopback name", true)]
+    [TestCase("GET /metrics?x=1 HTTP/1.0\r\n\r\n", "HTTP/1.1 200 OK\r\n", "rxfactorio_up 1", true)]
+    [TestCase("nonsense\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "bad request", true)]
+    public async Task Requests_OverARawSocket(string request, string statusLine, string contains, bool hasBody)
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var port = PortOutsideTheEphemeralRange();
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await client.SendAsync(System.Text.Encoding.ASCII.GetBytes(request));
+
+        var answer = await ReadToEndAsync(client);
+
+        Assert.That(answer, Does.StartWith(statusLine).And.Contain(contains).And.Contain("Connection: close\r\n"));
+        var body = answer[(answer.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        Assert.That(body, hasBody ? Is.Not.Empty : Is.Empty);
+    }
+
+    private static async Task<string> ReadToEndAsync(System.Net.Sockets.Socket client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await client.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, timeout.Token)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+        return System.Text.Encoding.UTF8.GetString(received.ToArray());
+    }
+
+    /// <summary>A port to listen on that no outgoing connection gets as its own (Linux: 32768-60999), so the probe cannot take it by connecting to itself.</summary>
+    private static int PortOutsideTheEphemeralRange()
+    {
+        for (var port = 20000 + Random.Shared.Next(2000); port < 32000; port++)
+        {
+            try
+            {
+                using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("no free port between 20000 and 32000");
+    }
+}
+
 public sealed class DiagnosticLogTests
 {
     private sealed class Capture : ILogger

@@ -136,4 +136,126 @@ public sealed class ReplayTests : ReactiveTest
         Assert.That(sink.RowsOf(sink.StartedRuns.Single().RunId).Select(r => r.Step), Is.EqualTo(stats.Select(s => s.Cycle)));
         Assert.That(sink.LogLinesOf(sink.StartedRuns.Single().RunId), Has.Count.EqualTo(events.OfType<GameEvent>().Count()));
     }
+
+    /// <summary>
+    /// A stop signal disposes the replay from another thread, possibly while the scheduler's
+    /// thread is inside the enumerator's MoveNext (reading and parsing a chunk of the recording).
+    /// Disposing the enumerator right then ran a compiler-built iterator's finally blocks and
+    /// cleared its locals under the reader: ArgumentNullException in ReadOnlySequence's
+    /// constructor, NullReferenceExceptions, or a torn line reported as rejected.
+    /// </summary>
+    [Test]
+    public void Dispose_FromAnotherThreadDuringMoveNext_DisposesTheEnumeratorOnlyAfterTheRead()
+    {
+        var scheduler = new TestScheduler();
+        IDisposable subscription = null!;
+        var events = new ProbeEvents(onMoveNext: index =>
+        {
+            if (index == 2)
+            {
+                Task.Run(() => subscription.Dispose()).Wait();
+            }
+        });
+        var seen = new List<long>();
+        subscription = events.ReplayAt(ReplaySpeed.Max, scheduler).Subscribe(e => seen.Add(e.Tick));
+
+        scheduler.Start();
+
+        Assert.That(events.DisposedDuringMoveNext, Is.False, "the enumerator was disposed while MoveNext ran on the scheduler");
+        Assert.That(events.Disposed, Is.True);
+        Assert.That(events.MoveNextCalls, Is.EqualTo(2), "nothing is read after the dispose");
+        Assert.That(seen, Is.EqualTo(new[] { Ev.Stats("s", 1).Tick }), "the event read during the dispose is not emitted");
+    }
+
+    /// <summary>
+    /// The scheduler's thread may run the first step before Start() has stored its handle (an
+    /// EventLoopScheduler's thread, while the subscribing thread is descheduled). That first step
+    /// already scheduled the next one; storing the first step's handle in the same serial
+    /// disposable then cancelled it, and the replay stalled for good after its first events.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void FirstStepRunningBeforeStartReturns_TheReplayStillGoesOnToTheEnd(bool realTime)
+    {
+        var scheduler = new FirstActionInline(new TestScheduler());
+        var events = Enumerable.Range(1, 600).Select(c => (FactorioEvent)Ev.Stats("s", c)).ToList();
+        var seen = new List<long>();
+        var completed = false;
+
+        using var _ = events.ReplayAt(realTime ? ReplaySpeed.Times(1000) : ReplaySpeed.Max, scheduler).Subscribe(e => seen.Add(e.Tick), () => completed = true);
+        scheduler.Inner.Start();
+
+        Assert.That(seen, Has.Count.EqualTo(events.Count));
+        Assert.That(completed, Is.True);
+    }
+
+    /// <summary>Runs the first action given without a due time at once, on the caller's thread, before returning; the rest on <see cref="Inner"/>.</summary>
+    private sealed class FirstActionInline(TestScheduler inner) : System.Reactive.Concurrency.IScheduler
+    {
+        private bool _first = true;
+
+        public TestScheduler Inner => inner;
+
+        public DateTimeOffset Now => inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action)
+        {
+            if (_first)
+            {
+                _first = false;
+                action(this, state);
+                return System.Reactive.Disposables.Disposable.Empty;
+            }
+            return inner.Schedule(state, (_, s) => action(this, s));
+        }
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+            inner.Schedule(state, dueTime, (_, s) => action(this, s));
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+            inner.Schedule(state, dueTime, (_, s) => action(this, s));
+    }
+
+    private sealed class ProbeEvents(Action<int> onMoveNext) : IEnumerable<FactorioEvent>, IEnumerator<FactorioEvent>
+    {
+        private volatile bool _moving;
+
+        public int MoveNextCalls { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public bool DisposedDuringMoveNext { get; private set; }
+
+        public FactorioEvent Current { get; private set; } = null!;
+
+        object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            _moving = true;
+            try
+            {
+                MoveNextCalls++;
+                onMoveNext(MoveNextCalls);
+                Current = Ev.Stats("s", MoveNextCalls);
+                return MoveNextCalls <= 5;
+            }
+            finally
+            {
+                _moving = false;
+            }
+        }
+
+        public void Dispose()
+        {
+            DisposedDuringMoveNext |= _moving;
+            Disposed = true;
+        }
+
+        public void Reset() => throw new NotSupportedException();
+
+        public IEnumerator<FactorioEvent> GetEnumerator() => this;
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this;
+    }
 }
