@@ -77,7 +77,23 @@ internal static class CommandRunner
         var job = host.Services.GetRequiredService<PipelineJob>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         using var caller = stop.Register(lifetime.StopApplication);
-        await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // NOTE: the host cancels its start when told to stop. StopAsync drains a pipeline that
+            // had begun; one that never ran read nothing, so nothing is undelivered (what earlier
+            // run logs hold waits on disk for the next start).
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            if (job.Started)
+            {
+                return job.ExitCode;
+            }
+            await environment.Error.WriteLineAsync($"rxfactorio {command}: stopped during start-up, before anything was read").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
         await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return job.ExitCode;
     }

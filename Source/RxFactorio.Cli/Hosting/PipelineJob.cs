@@ -37,10 +37,14 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
 
     public int ExitCode { get; private set; } = ExitCodes.Failure;
 
+    /// <summary>Whether <see cref="RunAsync"/> began (the host may be stopped before it does).</summary>
+    public bool Started { get; private set; }
+
     public PipelineMetrics? Metrics { get; private set; }
 
     public async Task RunAsync(CancellationToken stop, ShutdownSignals signals)
     {
+        Started = true;
         var (command, settings, environment) = (request.Command, request.Settings, request.Environment);
         var logger = loggers.CreateLogger("rxfactorio");
         var diagnostics = new DiagnosticCounts(keepFirst: 20);
