@@ -158,7 +158,9 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         }
         if (diagnostics.Total > 0)
         {
-            output.WriteLine($"{diagnostics.Count(DiagnosticSeverity.Rejected)} line(s) rejected, {diagnostics.Count(DiagnosticSeverity.Skipped)} skipped, {diagnostics.Count(DiagnosticSeverity.PartDropped)} value(s) dropped; first: {diagnostics.First[0]}");
+            // NOTE: after an abort a source may still count one; First is a copy that can lag Total.
+            var first = diagnostics.First is [var earliest, ..] ? $"; first: {earliest}" : "";
+            output.WriteLine($"{diagnostics.Count(DiagnosticSeverity.Rejected)} line(s) rejected, {diagnostics.Count(DiagnosticSeverity.Skipped)} skipped, {diagnostics.Count(DiagnosticSeverity.PartDropped)} value(s) dropped{first}");
         }
         if (sink.Sink is OfflineRunSink offlineSink && outcome.Runs.Count > 0)
         {

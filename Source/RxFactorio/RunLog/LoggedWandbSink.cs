@@ -38,7 +38,7 @@ public sealed partial class LoggedWandbSink : IRunSink, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _fatal;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Creates the sink; nothing is written or sent before the first command or <see cref="Recover"/>.</summary>
     /// <param name="connection">The W&amp;B connection (its <see cref="WandbConnection.TimeProvider"/> drives retries and heartbeats).</param>
@@ -169,6 +169,9 @@ public sealed partial class LoggedWandbSink : IRunSink, IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
+                // NOTE: checked again under the lock: DisposeAsync closes the logs under it, and a
+                // command that got past the first check must not reopen a log after that.
+                ObjectDisposedException.ThrowIf(_disposed, this);
                 command.Dispatch(Start, Log, Finish);
                 Checkpoint(command);
             }
@@ -254,8 +257,15 @@ public sealed partial class LoggedWandbSink : IRunSink, IAsyncDisposable
         foreach (var run in runs)
         {
             await run.Sender.StopAsync().ConfigureAwait(false);
-            run.Writer?.Dispose();
-            run.Writer = null;
+        }
+        // NOTE: under the lock: after an abort the pump may still be inside HandleAsync, writing.
+        lock (_gate)
+        {
+            foreach (var run in runs)
+            {
+                run.Writer?.Dispose();
+                run.Writer = null;
+            }
         }
         _stopping.Dispose();
         if (_ownsConnection)
