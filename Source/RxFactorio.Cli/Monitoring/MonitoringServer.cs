@@ -172,7 +172,7 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
                 {
                     return;
                 }
-                await WriteAsync(client, status, contentType, body, head, timeout.Token).ConfigureAwait(false);
+                await HttpExchange.WriteAsync(client, status, contentType, body, head, timeout.Token).ConfigureAwait(false);
                 client.Shutdown(SocketShutdown.Send);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
@@ -185,71 +185,30 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
     /// <summary>Reads one request and chooses the answer; status 0 when the peer left before sending one.</summary>
     private async Task<(int Status, string ContentType, string Body, bool HeadOnly)> ReadAndAnswerAsync(Socket client, CancellationToken cancellationToken)
     {
-        const string Text = "text/plain; charset=utf-8";
-        var buffer = new byte[MaxHeadBytes];
-        var filled = 0;
-        int headEnd;
-        while ((headEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
+        const string Text = HttpExchange.TextPlain;
+        var (request, error) = await HttpExchange.ReadHeadAsync(client, MaxHeadBytes, cancellationToken).ConfigureAwait(false);
+        switch (error)
         {
-            if (filled == buffer.Length)
-            {
+            case 431:
                 return (431, Text, "request head too large\n", false);
-            }
-            var read = await client.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return (0, "", "", false);
-            }
-            filled += read;
-        }
-        var lines = Encoding.Latin1.GetString(buffer, 0, headEnd).Split("\r\n");
-        var requestLine = lines[0].Split(' ');
-        if (requestLine.Length != 3 || !requestLine[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
-        {
-            return (400, Text, "bad request\n", false);
-        }
-        string? host = null;
-        long contentLength = 0;
-        foreach (var line in lines.AsSpan(1))
-        {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                continue;
-            }
-            var name = line[..colon].Trim();
-            var value = line[(colon + 1)..].Trim();
-            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
-            {
-                host = value;
-            }
-            else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && !long.TryParse(value, out contentLength))
-            {
+            case 400:
                 return (400, Text, "bad request\n", false);
-            }
         }
-        if (!HostAllowed(host))
+        if (request is null)
+        {
+            return (0, "", "", false);
+        }
+        if (!HostAllowed(request.Host))
         {
             return (400, Text, "bad request: the Host header is not a loopback name\n", false);
         }
-        var method = requestLine[0];
-        if (method is not ("GET" or "HEAD"))
+        if (request.Method is not ("GET" or "HEAD"))
         {
-            // NOTE: read a small body first: closing with unread data resets the connection, and the client may lose the answer.
-            var unread = contentLength - (filled - headEnd - 4);
-            while (unread > 0 && unread <= MaxDiscardedBodyBytes)
-            {
-                var read = await client.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-                unread -= read;
-            }
+            await HttpExchange.DiscardBodyAsync(client, request, MaxDiscardedBodyBytes, cancellationToken).ConfigureAwait(false);
             return (405, Text, "only GET\n", false);
         }
-        var head = method == "HEAD";
-        switch (PathOf(requestLine[1]))
+        var head = request.Method == "HEAD";
+        switch (request.Path)
         {
             case "/healthz":
                 var report = _health.Check();
@@ -259,16 +218,6 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
             default:
                 return (404, Text, "not found: try /healthz or /metrics\n", head);
         }
-    }
-
-    private static string PathOf(string target)
-    {
-        if (target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(target, UriKind.Absolute, out var absolute))
-        {
-            return absolute.AbsolutePath;
-        }
-        var end = target.IndexOfAny(['?', '#']);
-        return end < 0 ? target : target[..end];
     }
 
     /// <summary>Bound to loopback: only a loopback <c>Host</c> (or none), so a web page cannot reach it by DNS rebinding.</summary>
@@ -315,30 +264,6 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
-
-    private static async Task WriteAsync(Socket client, int status, string contentType, string body, bool headOnly, CancellationToken cancellationToken)
-    {
-        var content = Encoding.UTF8.GetBytes(body);
-        var allow = status == 405 ? "Allow: GET, HEAD\r\n" : "";
-        var head = Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {contentType}\r\nContent-Length: {content.Length}\r\n{allow}Cache-Control: no-store\r\nConnection: close\r\n\r\n");
-        await client.SendAsync(head, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        if (!headOnly)
-        {
-            await client.SendAsync(content, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static string Reason(int status) => status switch
-    {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        431 => "Request Header Fields Too Large",
-        503 => "Service Unavailable",
-        _ => "Unknown",
-    };
 
     public async ValueTask DisposeAsync()
     {
