@@ -23,7 +23,7 @@ internal static class ReplayCommand
         {
             if (!ReplaySpeed.TryParse(r.GetValueOrDefault<string>(), out _))
             {
-                r.AddError($"--speed '{Validation.Printable.Of(r.GetValueOrDefault<string>() ?? "", 40)}' must be 'max' or a positive number, e.g. 1 or 10.");
+                r.AddError($"--speed '{RxFactorio.Diagnostics.Printable.Of(r.GetValueOrDefault<string>() ?? "", 40)}' must be 'max' or a positive number, e.g. 1 or 10.");
             }
         });
         var common = new CommonOptions();
@@ -47,7 +47,7 @@ internal static class ReplayCommand
             var paths = parse.GetValue(files) ?? [];
             if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
             {
-                await environment.Error.WriteLineAsync($"rxfactorio replay: file not found: {Validation.Printable.Of(missing, 300)}");
+                await environment.Error.WriteLineAsync($"rxfactorio replay: file not found: {RxFactorio.Diagnostics.Printable.Of(missing, 300)}");
                 return ExitCodes.Usage;
             }
             ReplaySpeed.TryParse(parse.GetValue(speed), out var pace);

@@ -154,7 +154,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         foreach (var run in outcome.Runs)
         {
             var where = run.Location is { } location ? $"  {location}" : "";
-            output.WriteLine($"  {Validation.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {run.Rows}  last step {run.LastStep?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
+            output.WriteLine($"  {RxFactorio.Diagnostics.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {run.Rows}  last step {run.LastStep?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
         }
         if (diagnostics.Total > 0)
         {
