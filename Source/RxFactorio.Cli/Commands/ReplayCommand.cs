@@ -32,6 +32,8 @@ internal static class ReplayCommand
             rows at step = cycle, at game time (tick / 60 s) divided by --speed.
             Without a W&B API key the runs are written offline to ./wandb (upload them later with sync).
             Ctrl+C/SIGTERM stops early and still flushes and finishes every run (a second one stops at once).
+            Exit code 0 when every accepted row was delivered (rejected lines are reported, not a
+            failure), 1 on a runtime failure, 2 for configuration or authentication errors.
 
             Examples:
               rxfactorio replay samples/recordings/freeplay.jsonl

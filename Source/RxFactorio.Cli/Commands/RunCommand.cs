@@ -25,8 +25,8 @@ internal static class RunCommand
             Stream a live game to W&B: read the mod's JSON Lines from a FIFO or a file, one run per
             game session, until Ctrl+C or SIGTERM; then every run is flushed and finished within
             --shutdown-timeout (a second Ctrl+C/SIGTERM stops at once, leaving runs unfinished).
-            Exit code 0 when everything was delivered, 1 on a runtime failure, 2 for configuration
-            or authentication errors.
+            Exit code 0 when every accepted row was delivered (rejected lines are reported, not a
+            failure), 1 on a runtime failure, 2 for configuration or authentication errors.
             Start it BEFORE the game: it creates the FIFO, and a game writing to a FIFO that nobody
             reads freezes.
 
