@@ -4,10 +4,9 @@ namespace RxFactorio.Tests.Properties;
 
 /// <summary>
 /// Runs a CsCheck property a fixed number of times from a fixed root seed, so CI sees the same
-/// cases on every run and within the same budget. Each case is run by CsCheck with its own seed:
-/// when one fails, CsCheck shrinks from it (up to <see cref="ShrinkSeconds"/>) and its message
-/// names the seed of the smallest failing case it found, with the line to replay it:
-/// <c>Set seed: "…" or -e CsCheck_Seed=… to reproduce</c>. To replay, run only that test with
+/// cases on every run and within the same budget. Each case is run by CsCheck with its own seed
+/// (derived from the root seed): when one fails, CsCheck's message names that seed and prints the
+/// input, with the line to replay it: <c>Set seed: "…" or -e CsCheck_Seed=… to reproduce</c>. To replay, run only that test with
 /// the variable set, e.g. <c>CsCheck_Seed=0N0XIzNsQ0O2 dotnet test Tests/RxFactorio.Tests
 /// --filter "FullyQualifiedName~RunStageProperties"</c>: the property then runs that one case.
 /// <c>RXFACTORIO_PROPERTY_ITERATIONS</c> multiplies the iterations (e.g. 20 for a long local hunt).
@@ -16,7 +15,6 @@ internal static class PropertyCheck
 {
     public const string SeedVariable = "CsCheck_Seed";
     public const string IterationsVariable = "RXFACTORIO_PROPERTY_ITERATIONS";
-    private const int ShrinkSeconds = 10;
     private const ulong RootSeed = 0x0011_0011_5EED;
 
     public static void Run<T>(Gen<T> gen, Action<T> assert, int iterations, Func<T, string>? print = null)
@@ -42,23 +40,7 @@ internal static class PropertyCheck
         for (var i = 0; i < iterations * factor; i++)
         {
             var seed = new PCG(root.Next() & 0x7FFF, root.Next64()).ToString();
-            try
-            {
-                gen.Sample(property, seed: seed, iter: 1, threads: 1, print: print);
-            }
-            catch (Exception) when (ShrinkFrom(gen, property, seed, print))
-            {
-                throw new UnreachableException();
-            }
+            gen.Sample(property, seed: seed, iter: 1, threads: 1, print: print);
         }
     }
-
-    /// <summary>Lets CsCheck look for a smaller failing case from <paramref name="seed"/>; its exception (naming the seed) replaces the first.</summary>
-    private static bool ShrinkFrom<T>(Gen<T> gen, Action<T> property, string seed, Func<T, string>? print)
-    {
-        gen.Sample(property, seed: seed, iter: 100_000, time: ShrinkSeconds, threads: 1, print: print);
-        return false;
-    }
-
-    private sealed class UnreachableException : Exception;
 }
