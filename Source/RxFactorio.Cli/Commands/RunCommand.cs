@@ -58,7 +58,7 @@ internal static class RunCommand
                             options = tail with { PositionChanged = checkpoint.Observe };
                             if (recovery.StartAt.TryGetValue(path, out var start))
                             {
-                                options = options with { StartAt = start.At };
+                                options = options with { StartAt = start.At, StartFingerprint = start.Fingerprint };
                                 framing = framing with { StartOffset = start.At.Offset, StartLineNumber = start.Line };
                             }
                         }

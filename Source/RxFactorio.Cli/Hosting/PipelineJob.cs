@@ -71,12 +71,19 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             {
                 server = MonitoringServer.Start(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System) { SourcesStayOpen = request.LiveSources }, logger);
             }
+            // NOTE: the key is checked at start, beside the reading (never before it: a FIFO writer must not wait);
+            // a refusal fails /healthz at once and stops the pipeline gracefully (rows stay in the run log), exit 2.
+            using var keyRefused = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var keyCheck = sink.Connection is { } connection
+                ? WandbKeyCheck.Start(connection, refused => { metrics.Fail(refused.Message); CancelQuietly(keyRefused); }, keyRefused.Token)
+                : null;
+            using var cutRetryWaits = stop.Register(() => sink.Connection?.CutRetryWaitsAt(sink.Connection.TimeProvider.GetUtcNow() + settings.ShutdownTimeout));
             PipelineOutcome outcome;
             using (new LiveStatus(metrics, diagnosticLog, logger, TimeProvider.System, status, request.ReplayBytes))
             {
                 outcome = await PipelineHost.RunAsync(
                     scheduler => request.Events(scheduler, runs.Diagnostics!, loggers, metrics.Sources),
-                    sink.Sink, runs, new SendOptions { WhenFull = request.WhenBehind }, logger, stop,
+                    sink.Sink, runs, new SendOptions { WhenFull = request.WhenBehind }, logger, keyRefused.Token,
                     run =>
                     {
                         var location = sink.Locate(settings, run);
@@ -87,6 +94,10 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
                         return location;
                     },
                     metrics, signals.Abort).ConfigureAwait(false);
+            }
+            if (keyCheck?.Rejection is { } rejection)
+            {
+                throw rejection;
             }
             if (!outcome.Aborted)
             {
@@ -142,6 +153,18 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             {
                 await server.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The job had already ended: nothing left to stop.
         }
     }
 

@@ -16,6 +16,14 @@ internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposab
 
     public IRunSink Sink { get; } = sink;
 
+    /// <summary>The W&amp;B connection of an online sink (for the key check at start); <c>null</c> otherwise.</summary>
+    public WandbConnection? Connection => Sink switch
+    {
+        LoggedWandbSink logged => logged.Connection,
+        WandbRunSink wandb => wandb.Connection,
+        _ => null,
+    };
+
     /// <summary>
     /// After the pipeline: the online sink finishes recovered runs and waits (bounded) until W&amp;B
     /// has everything; what it has not stays in the run logs for the next start or <c>sync</c>.
@@ -26,11 +34,15 @@ internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposab
     public async Task CompleteAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         bool drained;
+        // NOTE: a retry wait that would outlast the deadline is cut (the connection gives its request up), and then
+        // waiting on is pointless: the drain ends at once, the rows stay in the run logs.
+        Connection?.CutRetryWaitsAt(Connection.TimeProvider.GetUtcNow() + timeout);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Connection?.RetryWaitCut ?? CancellationToken.None);
         try
         {
-            drained = Sink is not LoggedWandbSink logging || await logging.CompleteAsync(timeout, cancellationToken);
+            drained = Sink is not LoggedWandbSink logging || await logging.CompleteAsync(timeout, giveUp.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
         {
             drained = false;
         }

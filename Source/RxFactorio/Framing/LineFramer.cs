@@ -39,6 +39,11 @@ internal sealed class LineFramer : IDisposable
     /// <summary>Frames one chunk, delivering every complete line in it to <paramref name="lines"/>.</summary>
     public void Push(ReadOnlySequence<byte> chunk, IObserver<Line> lines)
     {
+        if (chunk.IsEmpty)
+        {
+            StartOver(lines);
+            return;
+        }
         var reader = new SequenceReader<byte>(chunk);
         if (_skippingLongLine && !SkipRestOfLongLine(ref reader))
         {
@@ -73,6 +78,19 @@ internal sealed class LineFramer : IDisposable
 
     /// <summary>How many bytes of a partial line are held now (never more than the cap plus one).</summary>
     public int BufferedBytes => _carryLength;
+
+    /// <summary>
+    /// The source starts over with new content (a tailed file truncated, rewritten or replaced): a last
+    /// line without a newline is delivered as at the end, then line numbers restart at 1 and offsets at 0.
+    /// </summary>
+    public void StartOver(IObserver<Line> lines)
+    {
+        Complete(lines);
+        _carryLength = 0;
+        _skippingLongLine = false;
+        _lineNumber = 0;
+        _offset = 0;
+    }
 
     public void Dispose()
     {
