@@ -35,4 +35,7 @@ public enum DiagnosticReason
 
     /// <summary>A <c>stats</c> line whose cycle is not after the run's last step; W&amp;B would drop it, so it is not sent.</summary>
     StaleCycle,
+
+    /// <summary>A UDP datagram was larger than the receive buffer, so the socket cut it; it was dropped whole.</summary>
+    DatagramTruncated,
 }
