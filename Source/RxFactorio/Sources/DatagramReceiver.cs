@@ -36,6 +36,9 @@ internal sealed class DatagramReceiver : SocketAsyncEventArgs, IValueTaskSource<
     public ValueTask<Datagram> ReceiveAsync()
     {
         _completion.Reset();
+        // NOTE: SocketFlags is also the receive's input; left at Truncated from a cut datagram it
+        // would ask the kernel for MSG_TRUNC (the full length, past the buffer) next time.
+        SocketFlags = SocketFlags.None;
         if (!_socket.ReceiveAsync(this))
         {
             Complete();
