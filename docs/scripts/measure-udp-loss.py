@@ -7,7 +7,7 @@ usage: measure-udp-loss.py [--lines N] [--rate LINES_PER_S] [--items K] [--runs 
   e.g. measure-udp-loss.py dotnet Source/RxFactorio.Cli/bin/Release/net10.0/rxfactorio.dll
        measure-udp-loss.py --rate 0 --lines 20000 dist/linux-x64/rxfactorio    (0 = as fast as possible)
 
-Each line carries K production and K consumption items (default 120, about 9 KB), like a
+Each line carries K production and K consumption items (default 120, about 5 KB), like a
 mid-game base. The sender keeps an absolute schedule (line i at t0 + i/rate), so a slow
 iteration does not lower the rate. Only 127.0.0.1 is used.
 """
