@@ -137,6 +137,24 @@ public sealed class UdpSourceTests
     }
 
     [Test]
+    public async Task OversizedDatagramsInARow_AreEachReported_AndTheNextOneIsTakenWhole()
+    {
+        var (subscription, at) = await FrameAsync(Loopback(Options(maxDatagramBytes: 1024)));
+        using (subscription)
+        {
+            Send(at, new string('a', 3000) + "\n");
+            Send(at, new string('b', 5000));
+            Send(at, new string('c', 1000) + "\n");
+            Send(at, "last\n");
+            await LinesArriveAsync("last");
+
+            Assert.That(Lines.Select(l => (l.Text, l.Number)), Is.EqualTo(new[] { (new string('c', 1000), 3L), ("last", 4L) }));
+            Assert.That(Diagnosed.Select(d => (d.Reason, d.LineNumber)), Is.EqualTo(new[] { (DiagnosticReason.DatagramTruncated, 1L), (DiagnosticReason.DatagramTruncated, 2L) }));
+            Assert.That(Diagnosed[1].Detail, Does.Contain("datagram 2"));
+        }
+    }
+
+    [Test]
     public async Task DatagramOfExactlyTheBufferSize_IsTakenWhole()
     {
         var (subscription, at) = await FrameAsync(Loopback(Options(maxDatagramBytes: 1024)));
