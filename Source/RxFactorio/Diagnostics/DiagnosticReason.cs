@@ -50,4 +50,7 @@ public enum DiagnosticReason
 
     /// <summary>A metric whose name is a reserved history key (<c>_step</c>, any <c>_</c>… key, <c>tick</c>); that value was dropped.</summary>
     ReservedKey,
+
+    /// <summary>A UDP datagram was larger than the receive buffer, so the socket cut it; it was dropped whole.</summary>
+    DatagramTruncated,
 }

@@ -34,4 +34,7 @@ internal static partial class SourceLog
 
     [LoggerMessage(21, LogLevel.Debug, "Closed {Name}")]
     public static partial void Closed(ILogger logger, string name);
+
+    [LoggerMessage(30, LogLevel.Information, "Listening for datagrams on {Name} (bound {Address})")]
+    public static partial void UdpListening(ILogger logger, string name, string address);
 }
