@@ -68,6 +68,7 @@ local quality_slots = {}     -- item name -> probe slot
 local next_quality_slot = 0
 local active_qualities = {}  -- surface label .. category -> name -> { quality, ... }
 local has_enemies_cache = {} -- surface index .. name -> boolean
+local map_encoders = {}      -- label .. kind -> json.map_encoder()
 
 local function get_config()
   if not config then
@@ -174,13 +175,19 @@ local function quality_names()
   return qualities
 end
 
-local function flow_rate(stats, name, category)
-  local rate = stats.get_flow_count{
-    name = name,
-    category = category,
-    precision_index = ONE_MINUTE,
-    count = false,
-  }
+-- One parameter table for every get_flow_count call (the game copies what it
+-- reads), so a sample does not allocate a table per item.
+local flow_params = { name = nil, category = nil, precision_index = ONE_MINUTE }
+local flow_rate
+local quality_id = { name = nil, quality = nil } -- ItemIDAndQualityIDPair, reused too
+local function quality_rate(stats, name, quality, category)
+  quality_id.name, quality_id.quality = name, quality
+  return flow_rate(stats, quality_id, category)
+end
+function flow_rate(stats, name, category)
+  flow_params.name = name
+  flow_params.category = category
+  local rate = stats.get_flow_count(flow_params)
   -- rate > 0 is false for NaN; is_finite drops +inf.
   if rate and rate > 0 and json.is_finite(rate) then return rate end
   return nil
@@ -210,7 +217,7 @@ local function add_rates(stats, category, names, into, quality_state, probe_slot
         for _, q in ipairs(qualities) do
           local found = false
           if active then for _, a in ipairs(active) do if a == q then found = true break end end end
-          if not found and flow_rate(stats, { name = name, quality = q }, category) then
+          if not found and quality_rate(stats, name, q, category) then
             active = active or {}
             active[#active + 1] = q
             quality_state[name] = active
@@ -220,7 +227,7 @@ local function add_rates(stats, category, names, into, quality_state, probe_slot
       if active then
         local parts = nil
         for _, q in ipairs(active) do
-          local rate = flow_rate(stats, { name = name, quality = q }, category)
+          local rate = quality_rate(stats, name, q, category)
           if rate then
             parts = parts or {}
             parts[q] = rate
@@ -471,6 +478,20 @@ local function send_lines(cfg, lines, tables)
   end
 end
 
+-- Encodes a stats line; its two maps go through the map encoder of their
+-- surface (cached key order), everything else through json.encode.
+local function encode_stats(line, label)
+  local copy = {}
+  for k, v in pairs(line) do copy[k] = v end
+  for _, key in ipairs({ "products_production", "materials_consumption" }) do
+    local slot = label .. "/" .. key
+    local encoder = map_encoders[slot]
+    if not encoder then encoder = json.map_encoder(); map_encoders[slot] = encoder end
+    copy[key] = encoder(line[key])
+  end
+  return json.encode(copy)
+end
+
 -- The sample: everything of this sample goes out at once.
 local function on_sample(event)
   ensure_session()
@@ -491,12 +512,12 @@ local function on_sample(event)
   end
   -- Event lines queued since the last sample keep their own (earlier) ticks.
   local lines, tables = pending, {}
-  lines[#lines + 1] = json.encode(line)
+  lines[#lines + 1] = encode_stats(line, "")
   tables[#lines] = line
   for _, entry in ipairs(by_surface) do
     local own = stats_line(tick, entry.maps)
     own.surface = entry.label
-    lines[#lines + 1] = json.encode(own)
+    lines[#lines + 1] = encode_stats(own, entry.label)
     tables[#lines] = own
   end
 
@@ -606,7 +627,7 @@ end
 local function reset_locals()
   session_id = nil
   pending, counts, dropped_lines = {}, {}, 0
-  qualities, active_qualities, has_enemies_cache = nil, {}, {}
+  qualities, active_qualities, has_enemies_cache, map_encoders = nil, {}, {}, {}
 end
 
 script.on_init(function()

@@ -23,16 +23,11 @@ function json.is_finite(v)
 end
 
 local function encode_number(v)
-  -- Factorio's Lua 5.2 has only doubles; stock Lua 5.4 also has integers.
-  -- Integral values below 2^53 are written without a fraction (tick, cycle).
-  if v == floor(v) and v > -2^53 and v < 2^53 then
-    return format("%d", v)
-  end
-  -- %.15g when it reads back as the same double (short: 337.5, 0.1), else
-  -- %.17g, which always does. Skipping %.16g costs at most one digit and saves
-  -- a format + tonumber for the rates that need 17 (x/3, x/7, ...).
-  local s = format("%.15g", v)
-  if tonumber(s) == v then return s end
+  -- One format call: %.17g reads back as the same double, writes integers
+  -- (tick, cycle, counts below 2^53) without a fraction and binary fractions
+  -- short (337.5). The shortest round-trip text would take up to three calls
+  -- (%.15g, tonumber, %.17g) and was most of the encoding time on big bases;
+  -- the cost is longer text for decimal-looking values (0.1 -> 0.10000000000000001).
   return format("%.17g", v)
 end
 json.encode_number = encode_number
@@ -145,6 +140,36 @@ function json.entries(map)
     keys[i] = key_cache[k] .. encode_number(map[k])
   end
   return keys
+end
+
+--- An encoder for one map of finite numbers that is encoded again every
+--- sample (products of nauvis, ...): it keeps the sorted key order of the last
+--- call and sorts again only when the set of keys changed, which on a running
+--- base is rare. Returns the map as a raw JSON value for json.encode.
+function json.map_encoder()
+  local order, count = {}, 0
+  local member = {}
+  return function(map)
+    local n, same = 0, true
+    for k in pairs(map) do
+      n = n + 1
+      if same and not member[k] then same = false end
+    end
+    if not same or n ~= count then
+      order, member, count = {}, {}, n
+      for k in pairs(map) do order[#order + 1] = k; member[k] = true end
+      sort(order)
+    end
+    local out, m = { "{" }, 1
+    for i = 1, count do
+      local k = order[i]
+      if i > 1 then m = m + 1; out[m] = "," end
+      m = m + 1; out[m] = key_cache[k]
+      m = m + 1; out[m] = encode_number(map[k])
+    end
+    out[m + 1] = "}"
+    return json.raw(concat(out))
+  end
 end
 
 -- Encodes one value as a single line of JSON (no newline inside).
