@@ -60,6 +60,7 @@ local session_id = nil       -- nil until the first handler after start/load
 local pending = {}           -- encoded lines waiting for the next sample
 local dropped_lines = 0      -- event lines dropped because pending was full
 local counts = {}            -- event name -> count since the last sample
+local line_counts = {}       -- event name -> event lines queued since the last sample
 local config = nil           -- cached settings, see get_config()
 local registered_interval = nil
 local samples_taken = 0      -- samples of this session (screenshot cadence)
@@ -95,6 +96,7 @@ local function queue_line(tbl)
     return
   end
   pending[#pending + 1] = json.encode(tbl)
+  line_counts[tbl.event_name] = (line_counts[tbl.event_name] or 0) + 1
 end
 
 -- Starts the session on the first handler after a new game or a load. The id
@@ -358,8 +360,11 @@ local function read_metrics(force, surfaces, cfg)
     end
   end
   if cfg.game_events then
+    -- The client adds an events/<name> metric to its own count of <name>
+    -- lines (docs/events.md), so with event lines on only the remainder is
+    -- sent: lines dropped over the cap, and crafted items beyond one per line.
     for _, name in ipairs(COUNTED_EVENTS) do
-      metrics["events/" .. name] = counts[name] or 0
+      metrics["events/" .. name] = (counts[name] or 0) - (line_counts[name] or 0)
     end
     if dropped_lines > 0 then metrics["events/dropped_lines"] = dropped_lines end
   end
@@ -521,7 +526,7 @@ local function on_sample(event)
     tables[#lines] = own
   end
 
-  pending, counts, dropped_lines = {}, {}, 0
+  pending, counts, line_counts, dropped_lines = {}, {}, {}, 0
   send_lines(cfg, lines, tables)
 end
 
@@ -626,7 +631,7 @@ end
 
 local function reset_locals()
   session_id = nil
-  pending, counts, dropped_lines = {}, {}, 0
+  pending, counts, line_counts, dropped_lines = {}, {}, {}, 0
   qualities, active_qualities, has_enemies_cache, map_encoders = nil, {}, {}, {}
 end
 

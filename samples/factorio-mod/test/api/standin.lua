@@ -247,9 +247,9 @@ return function(api)
           local f = wrapped[key]
           if not f then
             local impl = backing[key]
-            if type(impl) ~= "function" then fail("harness: the stand-in for " .. class .. "::" .. key .. " is not modelled") end
             f = function(...)
               check_call(class, key, def, proxy, ...)
+              if type(impl) ~= "function" then fail("harness: the stand-in for " .. class .. "::" .. key .. " is not modelled") end
               return impl(...)
             end
             wrapped[key] = f
