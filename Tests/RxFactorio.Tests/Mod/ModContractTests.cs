@@ -14,8 +14,8 @@ namespace RxFactorio.Tests.Mod;
 [NonParallelizable]
 public sealed class ModContractTests
 {
-    private const string DefaultSummary = """{"lines":162,"write_calls":101,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
-    private const string EventsOffSummary = """{"lines":154,"write_calls":101,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
+    private const string DefaultSummary = """{"lines":162,"write_calls":152,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
+    private const string EventsOffSummary = """{"lines":154,"write_calls":152,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
     private const string IntervalSummary = """{"lines":67,"write_calls":61,"max_write_calls_per_tick":1,"samples":61,"storage_writes_in_on_load":0}""";
     private static readonly string[] Surfaces = ["nauvis", "vulcanus", "Asteroid miner"];
 
@@ -44,7 +44,7 @@ public sealed class ModContractTests
         {
             Assert.That(_harness.ExitCode, Is.EqualTo(0), _harness.Explain);
             Assert.That(_harness.Stdout, Is.EqualTo(DefaultSummary), _harness.Explain);
-            Assert.That(_harness["write_calls"], Is.EqualTo(_harness["samples"]), "one write per sample");
+            Assert.That(_harness["write_calls"], Is.EqualTo(_harness["samples"] + 51), "one write per sample, and each of the 51 per-surface lines on a tick of its own after it");
             Assert.That(_harness["max_write_calls_per_tick"], Is.EqualTo(1));
             Assert.That(_harness["storage_writes_in_on_load"], Is.EqualTo(0));
             Assert.That(_harness.Stderr, Does.Not.Contain("VIOLATION"));

@@ -70,6 +70,7 @@ local next_quality_slot = 0
 local active_qualities = {}  -- surface label .. category -> name -> { quality, ... }
 local has_enemies_cache = {} -- surface index .. name -> boolean
 local map_encoders = {}      -- label .. kind -> json.map_encoder()
+local deferred = {}          -- per-surface lines of the last sample, written one per tick
 
 local function get_config()
   if not config then
@@ -497,7 +498,20 @@ local function encode_stats(line, label)
   return json.encode(copy)
 end
 
--- The sample: everything of this sample goes out at once.
+-- Encodes and sends the per-surface lines still waiting from the last sample.
+local function flush_deferred(cfg, lines, tables)
+  for _, entry in ipairs(deferred) do
+    lines[#lines + 1] = encode_stats(entry, entry.surface)
+    tables[#lines] = entry
+  end
+  deferred = {}
+end
+
+-- The sample: the statistics of every surface are read at this tick; the
+-- summed line (and queued event lines) go out now. With per-surface on, the
+-- per-surface lines are encoded and sent one per tick on the following ticks
+-- (on_tick below), so a base with 15 surfaces does not pay for all of them in
+-- one tick; lines still waiting when the next sample comes go out first.
 local function on_sample(event)
   ensure_session()
   local cfg = get_config()
@@ -515,19 +529,29 @@ local function on_sample(event)
   if cfg.screenshots and (samples_taken - 1) % cfg.screenshot_every == 0 then
     line.screenshot_path = take_screenshot(tick)
   end
+  local lines, tables = {}, {}
+  flush_deferred(cfg, lines, tables)
   -- Event lines queued since the last sample keep their own (earlier) ticks.
-  local lines, tables = pending, {}
+  for _, text in ipairs(pending) do lines[#lines + 1] = text end
   lines[#lines + 1] = encode_stats(line, "")
   tables[#lines] = line
   for _, entry in ipairs(by_surface) do
     local own = stats_line(tick, entry.maps)
     own.surface = entry.label
-    lines[#lines + 1] = encode_stats(own, entry.label)
-    tables[#lines] = own
+    deferred[#deferred + 1] = own
   end
 
   pending, counts, line_counts, dropped_lines = {}, {}, {}, 0
   send_lines(cfg, lines, tables)
+end
+
+-- One deferred per-surface line per tick. Registered once in the main chunk,
+-- the same on every peer (a handler registered only sometimes would make a
+-- joining peer's handlers differ from the server's: the join is refused).
+local function on_tick()
+  if deferred[1] == nil then return end
+  local entry = table.remove(deferred, 1)
+  send_lines(get_config(), { encode_stats(entry, entry.surface) }, { entry })
 end
 
 ---------------------------------------------------------------------------
@@ -632,7 +656,7 @@ end
 local function reset_locals()
   session_id = nil
   pending, counts, line_counts, dropped_lines = {}, {}, {}, 0
-  qualities, active_qualities, has_enemies_cache, map_encoders = nil, {}, {}, {}
+  qualities, active_qualities, has_enemies_cache, map_encoders, deferred = nil, {}, {}, {}, {}
 end
 
 script.on_init(function()
@@ -667,3 +691,4 @@ script.on_event(defines.events.on_research_started, on_research("on_research_sta
 script.on_event(defines.events.on_research_finished, on_research("on_research_finished"))
 script.on_event(defines.events.on_rocket_launched, on_rocket_launched)
 script.on_event(defines.events.on_runtime_mod_setting_changed, on_setting_changed)
+script.on_event(defines.events.on_tick, on_tick)

@@ -129,12 +129,13 @@ local function run_case(label, n_surfaces, per_surface, quality)
   local defines = { events = {}, flow_precision_index = { one_minute = 1 } }
   for i, n in ipairs({ "on_built_entity", "on_robot_built_entity", "on_player_mined_entity", "on_robot_mined_entity",
     "on_player_crafted_item", "on_space_platform_built_entity", "on_space_platform_mined_entity", "on_research_started",
-    "on_research_finished", "on_rocket_launched", "on_runtime_mod_setting_changed" }) do defines.events[n] = i end
+    "on_research_finished", "on_rocket_launched", "on_runtime_mod_setting_changed", "on_tick" }) do defines.events[n] = i end
   env = setmetatable({
     script = {
       level = { level_name = "freeplay" }, feature_flags = { quality = quality },
       on_init = function(f) H.init = f end, on_load = function() end, on_configuration_changed = function() end,
-      on_event = function() end, on_nth_tick = function(n, f) H.nth = f end,
+      on_event = function(id, f) if id == defines.events.on_tick then H.tick = f end end,
+      on_nth_tick = function(n, f) H.nth = f end,
     },
     defines = defines,
     settings = { global = settings_values },
@@ -182,20 +183,43 @@ local function run_case(label, n_surfaces, per_surface, quality)
   chunk()
   H.init()
   local t = 0
-  local function sample()
-    t = t + 120
+  local sample_time, later_time, worst_later = 0, 0, 0
+  local sample_encode = 0
+  -- One sample interval: the 119 ticks after the last sample (on_tick only),
+  -- then the sample tick (on_tick, on_nth_tick).
+  local function interval(measure)
+    for _ = 1, 119 do
+      t = t + 1
+      w.set_tick(t)
+      if H.tick then
+        local t0 = os.clock()
+        H.tick({ tick = t })
+        local dt = os.clock() - t0
+        if measure then
+          later_time = later_time + dt
+          if dt > worst_later then worst_later = dt end
+        end
+      end
+    end
+    t = t + 1
     w.set_tick(t)
+    local e0 = encode_time
+    local t0 = os.clock()
+    if H.tick then H.tick({ tick = t }) end
     H.nth({ tick = t, nth_tick = 120 })
+    if measure then
+      sample_time = sample_time + (os.clock() - t0)
+      sample_encode = sample_encode + (encode_time - e0)
+    end
   end
-  for _ = 1, 20 do sample() end
-  encode_time, bytes = 0, 0
+  for _ = 1, 20 do interval(false) end
+  bytes = 0
   local calls0 = w.calls()
-  local t0 = os.clock()
-  for _ = 1, n_samples do sample() end
-  local total = (os.clock() - t0) * 1000 / n_samples
-  local enc = encode_time * 1000 / n_samples
-  print(string.format("%-44s collection %6.2f ms  encoding %6.2f ms  sum %6.2f ms/sample  (%.0f API calls, %.0f bytes per sample)",
-    label, total - enc, enc, total, (w.calls() - calls0) / n_samples, bytes / n_samples))
+  for _ = 1, n_samples do interval(true) end
+  local per = 1000 / n_samples
+  print(string.format("%-46s sample tick %6.2f ms (collection %5.2f + encoding %5.2f) | later ticks %5.2f ms, max %4.2f ms/tick | %.0f API calls, %.0f bytes",
+    label, sample_time * per, (sample_time - sample_encode) * per, sample_encode * per, later_time * per, worst_later * 1000,
+    (w.calls() - calls0) / n_samples, bytes / n_samples))
 end
 
 print(string.format("%s, mod %s, %d samples", _VERSION, mod_dir, n_samples))
