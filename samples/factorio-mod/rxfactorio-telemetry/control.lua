@@ -416,35 +416,32 @@ end
 -- one cycle into one row (docs/events.md), so the row is the same.
 local MAPS = { "products_production", "materials_consumption", "metrics" }
 local function split_stats(line, limit)
-  local head = {
-    type = line.type, session_id = line.session_id, cycle = line.cycle,
-    tick = line.tick, surface = line.surface,
-  }
   local entries = {}
   for _, key in ipairs(MAPS) do
-    entries[key] = line[key] and json.entries(line[key]) or {}
+    entries[key] = (line.entries and line.entries[key]) or (line[key] and json.entries(line[key])) or {}
   end
+  -- The parts are assembled as text in json.encode's (sorted) key order:
+  -- cycle, materials_consumption, metrics, player, products_production,
+  -- screenshot_path, session_id, surface, tick, type.
+  local head = '{"cycle":' .. json.encode_number(line.cycle)
+  local tail = ',"session_id":' .. json.encode_string(line.session_id)
+    .. (line.surface and (',"surface":' .. json.encode_string(line.surface)) or "")
+    .. ',"tick":' .. json.encode_number(line.tick) .. ',"type":"stats"}'
+  local player = line.player and (',"player":' .. json.encode(line.player)) or ""
+  local shot = line.screenshot_path and (',"screenshot_path":' .. json.encode_string(line.screenshot_path)) or ""
+  local has_metrics = line.metrics ~= nil
+  local fixed = #head + #',"materials_consumption":{}' + (has_metrics and #',"metrics":{}' or 0)
+    + #',"products_production":{}' + #tail + 1 -- + 1: the newline
   local parts = {}
   local cursor = { products_production = 1, materials_consumption = 1, metrics = 1 }
   local first = true
   while first or cursor.products_production <= #entries.products_production
       or cursor.materials_consumption <= #entries.materials_consumption
       or cursor.metrics <= #entries.metrics do
-    local part = {}
-    for k, v in pairs(head) do part[k] = v end
-    if first then
-      part.player = line.player
-      part.screenshot_path = line.screenshot_path
-    end
-    -- the line with empty maps, then entries while they fit
-    local taken = { products_production = {}, materials_consumption = {}, metrics = {} }
+    local size = fixed + (first and (#player + #shot) or 0)
+    local taken, added = {}, 0
     for _, key in ipairs(MAPS) do
-      if key ~= "metrics" or line.metrics then part[key] = json.raw("{}") end
-    end
-    local size = #json.encode(part) + 1
-    local added = 0
-    for _, key in ipairs(MAPS) do
-      local list, t = entries[key], taken[key]
+      local list, t = entries[key], {}
       while cursor[key] <= #list do
         local entry = list[cursor[key]]
         local cost = #entry + (#t > 0 and 1 or 0)
@@ -454,9 +451,16 @@ local function split_stats(line, limit)
         added = added + 1
         cursor[key] = cursor[key] + 1
       end
-      if line[key] then part[key] = json.raw("{" .. table.concat(t, ",") .. "}") end
+      taken[key] = table.concat(t, ",")
     end
-    parts[#parts + 1] = json.encode(part)
+    parts[#parts + 1] = table.concat({
+      head, ',"materials_consumption":{', taken.materials_consumption, "}",
+      has_metrics and (',"metrics":{' .. taken.metrics .. "}") or "",
+      first and player or "",
+      ',"products_production":{', taken.products_production, "}",
+      first and shot or "",
+      tail,
+    })
     first = false
   end
   return parts
@@ -486,14 +490,20 @@ end
 
 -- Encodes a stats line; its two maps go through the map encoder of their
 -- surface (cached key order), everything else through json.encode.
+-- With the UDP transport it also keeps the maps' encoded entries on `line`
+-- (line.entries), so that splitting a long line does not encode them again.
 local function encode_stats(line, label)
   local copy = {}
   for k, v in pairs(line) do copy[k] = v end
+  local udp = get_config().transport == "udp"
+  if udp then line.entries = {} end
   for _, key in ipairs({ "products_production", "materials_consumption" }) do
     local slot = label .. "/" .. key
     local encoder = map_encoders[slot]
     if not encoder then encoder = json.map_encoder(); map_encoders[slot] = encoder end
-    copy[key] = encoder(line[key])
+    local raw, entries = encoder(line[key], udp)
+    copy[key] = raw
+    if udp then line.entries[key] = entries end
   end
   return json.encode(copy)
 end

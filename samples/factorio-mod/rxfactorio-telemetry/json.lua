@@ -145,11 +145,12 @@ end
 --- An encoder for one map of finite numbers that is encoded again every
 --- sample (products of nauvis, ...): it keeps the sorted key order of the last
 --- call and sorts again only when the set of keys changed, which on a running
---- base is rare. Returns the map as a raw JSON value for json.encode.
+--- base is rare. Returns the map as a raw JSON value for json.encode and, if
+--- `want_entries`, also its '"key":value' entries (for lines of bounded size).
 function json.map_encoder()
   local order, count = {}, 0
   local member = {}
-  return function(map)
+  return function(map, want_entries)
     local n, same = 0, true
     for k in pairs(map) do
       n = n + 1
@@ -159,6 +160,14 @@ function json.map_encoder()
       order, member, count = {}, {}, n
       for k in pairs(map) do order[#order + 1] = k; member[k] = true end
       sort(order)
+    end
+    if want_entries then
+      local entries = {}
+      for i = 1, count do
+        local k = order[i]
+        entries[i] = key_cache[k] .. encode_number(map[k])
+      end
+      return json.raw("{" .. concat(entries, ",") .. "}"), entries
     end
     local out, m = { "{" }, 1
     for i = 1, count do

@@ -109,18 +109,18 @@ local function build_world(n_surfaces, quality)
   }
 end
 
-local function run_case(label, n_surfaces, per_surface, quality)
+local function run_case(label, n_surfaces, per_surface, quality, transport)
   local w = build_world(n_surfaces, quality)
   local H = {}
   local encode_time = 0
   local settings_values = {
     ["rxfactorio-sample-interval"] = { value = 120 }, ["rxfactorio-output-file"] = { value = "events.jsonl" },
     ["rxfactorio-per-surface"] = { value = per_surface }, ["rxfactorio-game-events"] = { value = true },
-    ["rxfactorio-transport"] = { value = "file" }, ["rxfactorio-udp-port"] = { value = 34200 },
+    ["rxfactorio-transport"] = { value = transport or "file" }, ["rxfactorio-udp-port"] = { value = 34200 },
     ["rxfactorio-udp-datagram-bytes"] = { value = 1400 }, ["rxfactorio-event-lines"] = { value = false },
     ["rxfactorio-screenshots"] = { value = false }, ["rxfactorio-screenshot-every"] = { value = 30 },
   }
-  local bytes = 0
+  local bytes, sends = 0, 0
   local env
   local qualities = {}
   for _, n in ipairs({ "normal", "uncommon", "rare", "epic", "legendary" }) do qualities[n] = { name = n, level = #qualities, hidden = false } end
@@ -142,7 +142,7 @@ local function run_case(label, n_surfaces, per_surface, quality)
     prototypes = { quality = qualities },
     helpers = {
       write_file = function(_, data) bytes = bytes + #data end,
-      send_udp = function(_, data) bytes = bytes + #data end,
+      send_udp = function(_, data) bytes = bytes + #data; sends = sends + 1 end,
     },
     game = w.game,
   }, { __index = _G })
@@ -213,13 +213,13 @@ local function run_case(label, n_surfaces, per_surface, quality)
     end
   end
   for _ = 1, 20 do interval(false) end
-  bytes = 0
+  bytes, sends = 0, 0
   local calls0 = w.calls()
   for _ = 1, n_samples do interval(true) end
   local per = 1000 / n_samples
   print(string.format("%-46s sample tick %6.2f ms (collection %5.2f + encoding %5.2f) | later ticks %5.2f ms, max %4.2f ms/tick | %.0f API calls, %.0f bytes",
     label, sample_time * per, (sample_time - sample_encode) * per, sample_encode * per, later_time * per, worst_later * 1000,
-    (w.calls() - calls0) / n_samples, bytes / n_samples))
+    (w.calls() - calls0) / n_samples, bytes / n_samples) .. (sends > 0 and string.format(", %.0f datagrams", sends / n_samples) or ""))
 end
 
 print(string.format("%s, mod %s, %d samples", _VERSION, mod_dir, n_samples))
@@ -227,3 +227,4 @@ run_case("850 keys, 1 surface", 1, false, false)
 run_case("850 keys, 15 surfaces, per-surface off", 15, false, false)
 run_case("850 keys, 15 surfaces, per-surface on", 15, true, false)
 run_case("850 keys, 15 surfaces, per-surface on, quality", 15, true, true)
+run_case("850 keys, 1 surface, udp (1400-byte datagrams)", 1, false, false, "udp")
