@@ -75,7 +75,8 @@ def referenced(value, into):
 LUA_KEYWORDS = set("and break do else elseif end false for function goto if in local nil not or repeat return then true until while".split())
 
 
-def lua(value, indent=""):
+def lua(value, depth=0):
+    """Lua text of a value; the first four levels (sections, classes, members) one entry per line, for readable diffs."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -83,14 +84,17 @@ def lua(value, indent=""):
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
-        return "{" + ",".join(lua(v) for v in value) + "}"
+        return "{" + ",".join(lua(v, 99) for v in value) + "}"
     if isinstance(value, dict):
         parts = []
         for k, v in value.items():
             if v is None:
                 continue
             key = k if k.isidentifier() and k not in LUA_KEYWORDS else f"[{json.dumps(k)}]"
-            parts.append(f"{key}={lua(v)}")
+            parts.append(f"{key}={lua(v, depth + 1)}")
+        if depth < 4:
+            pad = "\n" + " " * (depth + 1)
+            return "{" + pad + ("," + pad).join(parts) + "\n" + " " * depth + "}"
         return "{" + ",".join(parts) + "}"
     raise TypeError(type(value))
 
