@@ -58,6 +58,8 @@ public sealed class ModApiConformanceTests
         new("normal quality only (the string name)",
             "if slot % QUALITY_PROBE_SPREAD == probe_slot then", "if false then", "space-age",
             "per-quality keys iron-plate@normal/@uncommon/@rare missing"),
+        new("quality parts that do not add up on the summed line",
+            "  finish_quality(total)\n  return total, by_surface", "  return total, by_surface", "space-age", "(summed): iron-plate is"),
         new("pollution read as pollution everywhere",
             "pollutant.name .. \"/\" .. label", "\"pollution/\" .. label", "space-age", "gleba's pollutant is not reported as spores/gleba"),
         new("evolution on every planet",

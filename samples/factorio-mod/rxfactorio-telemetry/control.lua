@@ -196,18 +196,30 @@ function flow_rate(stats, name, category)
   return nil
 end
 
+-- Maps of one stats line: rates by name, and for quality the normal part and
+-- the names that have other qualities, so that "<name>@normal" can be set
+-- once all surfaces of the line are in (see finish_quality).
+local function new_maps()
+  return {
+    production = {}, consumption = {},
+    normal = { production = {}, consumption = {} },
+    quality = { production = {}, consumption = {} },
+  }
+end
+
 -- Adds the one-minute rates (per minute) of one flow statistics object and
--- one category to `into`; `names` is its input_counts or output_counts, read
--- once by the caller. Items and fluids go into the same map, as in the
+-- one category to `maps[kind]`; `names` is its input_counts or output_counts,
+-- read once by the caller. Items and fluids go into the same map, as in the
 -- original mod. For items and fluids "input" = produced, "output" = consumed.
--- With quality (items only), `into[name]` is the sum over all qualities and
--- every quality of an item that has non-normal production also gets its own
--- key "<name>@<quality>" (normal included, so the parts add up to the sum).
-local function add_rates(stats, category, names, into, quality_state, probe_slot)
+-- With quality (items only), `maps[kind][name]` is the sum over all qualities
+-- and every non-normal quality with a rate gets its own key "<name>@<quality>".
+local function add_rates(stats, category, names, maps, kind, quality_state, probe_slot)
+  local into = maps[kind]
   for name in pairs(names) do
     local normal = flow_rate(stats, name, category)
     local sum = normal
     if quality_state then
+      if normal then maps.normal[kind][name] = (maps.normal[kind][name] or 0) + normal end
       local slot = quality_slots[name]
       if not slot then
         slot = next_quality_slot
@@ -228,19 +240,13 @@ local function add_rates(stats, category, names, into, quality_state, probe_slot
         end
       end
       if active then
-        local parts = nil
         for _, q in ipairs(active) do
           local rate = quality_rate(stats, name, q, category)
           if rate then
-            parts = parts or {}
-            parts[q] = rate
+            local key = name .. "@" .. q
+            into[key] = (into[key] or 0) + rate
+            maps.quality[kind][name] = true
             sum = (sum or 0) + rate
-          end
-        end
-        if parts then
-          if normal then into[name .. "@normal"] = (into[name .. "@normal"] or 0) + normal end
-          for q, rate in pairs(parts) do
-            into[name .. "@" .. q] = (into[name .. "@" .. q] or 0) + rate
           end
         end
       end
@@ -249,10 +255,29 @@ local function add_rates(stats, category, names, into, quality_state, probe_slot
   end
 end
 
+-- "<name>@normal" for every item of the line that has another quality, so that
+-- the parts add up to "<name>" (also when another surface made it in normal only).
+local function finish_quality(maps)
+  for _, kind in ipairs({ "production", "consumption" }) do
+    local into, normals = maps[kind], maps.normal[kind]
+    for name in pairs(maps.quality[kind]) do
+      if normals[name] then into[name .. "@normal"] = normals[name] end
+    end
+  end
+end
+
+local function add_maps(into, from)
+  for _, kind in ipairs({ "production", "consumption" }) do
+    for name, rate in pairs(from[kind]) do into[kind][name] = (into[kind][name] or 0) + rate end
+    for name, rate in pairs(from.normal[kind]) do into.normal[kind][name] = (into.normal[kind][name] or 0) + rate end
+    for name in pairs(from.quality[kind]) do into.quality[kind][name] = true end
+  end
+end
+
 -- Reads production and consumption of every surface. Returns the summed maps
 -- and, per surface that has statistics, its own maps (only if wanted).
 local function read_production(force, surfaces, per_surface)
-  local total = { production = {}, consumption = {} }
+  local total = new_maps()
   local by_surface = {}
   local quality = quality_names()
   local probe_slot = samples_taken % QUALITY_PROBE_SPREAD
@@ -265,7 +290,7 @@ local function read_production(force, surfaces, per_surface)
     local item_in, item_out = item_stats.input_counts, item_stats.output_counts
     local fluid_in, fluid_out = fluid_stats.input_counts, fluid_stats.output_counts
     if next(item_in) or next(item_out) or next(fluid_in) or next(fluid_out) then
-      local own = per_surface and { production = {}, consumption = {} } or total
+      local own = per_surface and new_maps() or total
       local q_in, q_out
       if quality then
         q_in = active_qualities[entry.label .. "/input"] or {}
@@ -273,21 +298,18 @@ local function read_production(force, surfaces, per_surface)
         active_qualities[entry.label .. "/input"] = q_in
         active_qualities[entry.label .. "/output"] = q_out
       end
-      add_rates(item_stats, "input", item_in, own.production, q_in, probe_slot)
-      add_rates(fluid_stats, "input", fluid_in, own.production, nil, probe_slot)
-      add_rates(item_stats, "output", item_out, own.consumption, q_out, probe_slot)
-      add_rates(fluid_stats, "output", fluid_out, own.consumption, nil, probe_slot)
+      add_rates(item_stats, "input", item_in, own, "production", q_in, probe_slot)
+      add_rates(fluid_stats, "input", fluid_in, own, "production", nil, probe_slot)
+      add_rates(item_stats, "output", item_out, own, "consumption", q_out, probe_slot)
+      add_rates(fluid_stats, "output", fluid_out, own, "consumption", nil, probe_slot)
       if per_surface then
-        for name, rate in pairs(own.production) do
-          total.production[name] = (total.production[name] or 0) + rate
-        end
-        for name, rate in pairs(own.consumption) do
-          total.consumption[name] = (total.consumption[name] or 0) + rate
-        end
+        add_maps(total, own)
+        finish_quality(own)
         by_surface[#by_surface + 1] = { label = entry.label, maps = own }
       end
     end
   end
+  finish_quality(total)
   return total, by_surface
 end
 

@@ -166,6 +166,8 @@ if sc.space_age then
   model[#model + 1] = { "miner", "item", "input", "metallic-asteroid-chunk", window(0, 3000, 6) }
   model[#model + 1] = { "shuttle", "item", "input", "carbonic-asteroid-chunk", ramp(3000, 5, 0) }
   model[#model + 1] = { "gleba", "item", "input", "yumako", ramp(600, 90, 0) }
+  -- normal-only iron plates on gleba: the summed line's parts must still add up
+  model[#model + 1] = { "gleba", "item", "input", "iron-plate", ramp(600, 10, 0) }
 end
 
 -- Injected bad values: the mod must leave them out (no NaN/inf in output).
@@ -814,6 +816,24 @@ if sc.space_age then
     violation("tick 2400: iron-plate is not the sum over its qualities")
   end
   if p["copper-plate@normal"] then violation("per-quality keys for an item made only in normal quality") end
+  -- every line (summed and per surface): the parts of an item add up to the item
+  for _, text in ipairs(lines) do
+    local o = json_decode(text)
+    if o.type == "stats" then
+      for _, key in ipairs({ "products_production", "materials_consumption" }) do
+        local parts = {}
+        for k, v in pairs(o[key]) do
+          local base = k:match("^(.-)@")
+          if base then parts[base] = (parts[base] or 0) + v end
+        end
+        for base, sum in pairs(parts) do
+          if math.abs((o[key][base] or 0) - sum) > 1e-9 * sum then
+            violation(("tick %d %s: %s is %s, its quality parts add up to %s"):format(o.tick, o.surface or "(summed)", base, tostring(o[key][base]), tostring(sum)))
+          end
+        end
+      end
+    end
+  end
   local last = stats_by_tick[summed_ticks[#summed_ticks]]
   if last.metrics["spores/gleba"] == nil or last.metrics["pollution/gleba"] ~= nil then violation("gleba's pollutant is not reported as spores/gleba") end
   if last.metrics["evolution/gleba"] == nil then violation("no evolution/gleba") end
