@@ -60,6 +60,8 @@ public sealed class ModApiConformanceTests
             "per-quality keys iron-plate@normal/@uncommon/@rare missing"),
         new("quality parts that do not add up on the summed line",
             "  finish_quality(total)\n  return total, by_surface", "  return total, by_surface", "space-age", "(summed): iron-plate is"),
+        new("a screenshot without a connected player",
+            "  if not player then return nil end\n  local path", "  local path", "space-age", "VIOLATION: mod error: "),
         new("pollution read as pollution everywhere",
             "pollutant.name .. \"/\" .. label", "\"pollution/\" .. label", "space-age", "gleba's pollutant is not reported as spores/gleba"),
         new("evolution on every planet",
