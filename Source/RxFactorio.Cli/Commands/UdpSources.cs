@@ -12,7 +12,7 @@ internal static class UdpSources
         {
             if (UdpAddress.IsUdp(source) && !UdpAddress.TryParse(source, allowRemote, out _, out var error))
             {
-                return Validation.Printable.Of(error, 300);
+                return Diagnostics.Printable.Of(error, 300);
             }
         }
         return null;
