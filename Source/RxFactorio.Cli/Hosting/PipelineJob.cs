@@ -6,6 +6,7 @@ using RxFactorio.Cli.Settings;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
 using RxFactorio.RunLog;
+using RxFactorio.Runs;
 using RxFactorio.Sinks;
 using RxFactorio.Wandb;
 
@@ -20,7 +21,7 @@ internal sealed record PipelineRequest(
     CliSettings Settings,
     CliEnvironment Environment,
     EventsFactory Events,
-    WhenSinkFallsBehind WhenBehind,
+    WhenRunStageIsFull WhenBehind,
     long? ReplayBytes,
     Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null,
     bool LiveSources = false);
@@ -69,7 +70,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             {
                 outcome = await PipelineHost.RunAsync(
                     scheduler => request.Events(scheduler, runs.Diagnostics!, loggers, metrics.Sources),
-                    sink.Sink, runs, new SendOptions { WhenFull = request.WhenBehind }, logger, stop,
+                    sink.Sink, runs, new HandOffOptions { WhenFull = request.WhenBehind }, logger, stop,
                     run => sink.Locate(settings, run),
                     metrics, signals.Abort).ConfigureAwait(false);
             }

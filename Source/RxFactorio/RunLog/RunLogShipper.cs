@@ -252,6 +252,9 @@ internal sealed partial class RunLogShipper
         private set => _created = value;
     }
 
+    /// <summary>Whether the log's exit is acknowledged: the run is finished on W&amp;B (until the log grows again).</summary>
+    public bool FinishedOnServer => Volatile.Read(ref _ack).Finished && CaughtUp;
+
     /// <summary>Whether the shipper has nothing to do and sleeps (its heartbeat timer, if any, is set).</summary>
     public bool Parked => _parked;
 

@@ -360,8 +360,9 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every run its source started before <paramref name="run"/> is created on W&amp;B (or
-    /// given up), so W&amp;B, which lists runs by creation time, lists a source's runs in the order they started.
+    /// Waits until every run its source started before <paramref name="run"/> is delivered and finished
+    /// on W&amp;B (or given up), so W&amp;B, which lists runs by creation time, lists a source's runs in the
+    /// order they started, and a session change completes the old run before the new one is created.
     /// </summary>
     internal async Task WaitForTurnAsync(LoggedRun run, CancellationToken cancellationToken)
     {
@@ -371,7 +372,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
             lock (_gate)
             {
                 if (run.Source is null || !_startOrder.TryGetValue(run.Source, out var order)
-                    || order.TakeWhile(r => r != run).All(r => r.Shipper is not { } s || s.Created || s.Failure is not null || s.StoppedOnServer))
+                    || order.TakeWhile(r => r != run).All(r => r.Shipper is not { } s || (s.Created && s.FinishedOnServer) || s.Failure is not null || s.StoppedOnServer))
                 {
                     return;
                 }
