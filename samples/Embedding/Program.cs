@@ -3,8 +3,9 @@
 //   dotnet run --project samples/Embedding -- samples/recordings/two-sessions.jsonl
 //
 // The pipeline is the library's own: ReadFile → ToEvents → ObserveOn(run loop) → ToRunCommands → SendTo(sink).
-// The sink is a TeeSink: our ConsoleTableSink first, then a RecordingSink we read the final lines from.
-// The W&B sink is not wired here; it is one more IRunSink, added to the tee when it exists.
+// The sink is a TeeSink: the library's RunLogSink first (the durable path the CLI runs: every row goes
+// to a .wandb run log under ./wandb, and with WANDB_API_KEY set its shipper streams the logs to W&B),
+// then our ConsoleTableSink, then a RecordingSink we read the final lines from.
 
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
@@ -12,8 +13,10 @@ using RxFactorio;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
 using RxFactorio.Framing;
+using RxFactorio.RunLog;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
+using RxFactorio.Wandb;
 using RxFactorio.Sources;
 using RxFactorio.Samples.Embedding;
 
@@ -33,7 +36,11 @@ var diagnostics = new DiagnosticCounts(keepFirst: 5);
 var options = new RunOptions { BatchWindow = TimeSpan.FromSeconds(1), MaxBatchRows = 25, Diagnostics = diagnostics };
 var table = new ConsoleTableSink(Console.Out, top: 10);
 var recorder = new RecordingSink();
-var sink = new TeeSink(table, recorder /*, wandbSink: any IRunSink */);
+var apiKey = Environment.GetEnvironmentVariable("WANDB_API_KEY");
+var connection = apiKey is null ? null : WandbConnection.Create(new WandbOptions { Project = "my-factory" }, new WandbCredentials(apiKey));
+await using var runLog = new RunLogSink(new RunLogSinkOptions { RootDirectory = ".", Project = "my-factory" }, connection, ownsConnection: true);
+runLog.Recover(); // online: ship what a previous, killed process left in ./wandb
+var sink = new TeeSink(runLog, table, recorder);
 
 // NOTE: one scheduler for the whole run stage: events are observed on it, and it drives batch
 // windows and idle timeouts. ObserveOn comes after ToEvents: the parser copies the borrowed bytes.
@@ -46,7 +53,10 @@ var delivered = await ByteSources.ReadFile(path)
     .SendTo(sink)
     .Count(); // completes when the file ends: the events complete → every run finishes → SendTo completes
 
+// Online, wait (bounded) until W&B has acknowledged everything; what it has not stays in the logs.
+var drained = await runLog.CompleteAsync(TimeSpan.FromSeconds(30));
 Console.WriteLine();
+Console.WriteLine($"run logs in {runLog.Layout.WandbDirectory}{(runLog.IsOnline ? drained ? ", all delivered to W&B" : ", not all delivered yet: rxfactorio sync" : "; upload with: rxfactorio sync")}");
 Console.WriteLine($"{delivered} commands delivered, {diagnostics.Total} diagnostics");
 foreach (var diagnostic in diagnostics.First)
 {

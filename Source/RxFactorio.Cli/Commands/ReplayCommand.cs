@@ -4,6 +4,7 @@ using RxFactorio.Cli.Hosting;
 using RxFactorio.Events;
 using RxFactorio.Framing;
 using RxFactorio.Replay;
+using RxFactorio.Runs;
 using RxFactorio.Sinks;
 
 namespace RxFactorio.Cli.Commands;
@@ -60,7 +61,7 @@ internal static class ReplayCommand
                     // NOTE: built eagerly, so every recording is listed (waiting) before the first one opens.
                     .ToArray()
                     .Concat(),
-                WhenSinkFallsBehind.Wait, environment, ct,
+                WhenRunStageIsFull.Wait, environment, ct,
                 replayBytes: paths.Sum(p => new FileInfo(p).Length));
         });
         return command;

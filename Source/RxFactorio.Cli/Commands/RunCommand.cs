@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using RxFactorio.Cli.Hosting;
 using RxFactorio.Events;
 using RxFactorio.Framing;
+using RxFactorio.Runs;
 using RxFactorio.Sinks;
 using RxFactorio.Sources;
 
@@ -80,7 +81,7 @@ internal static class RunCommand
                 // NOTE: a live game must never wait on us (a FIFO writer would freeze the game), so a
                 // slow W&B makes the backlog grow, with a warning, instead of slowing the reading.
                 // Online, HandleAsync only appends to the run log: W&B's pace never holds rows in memory.
-                WhenSinkFallsBehind.Warn, environment, ct,
+                WhenRunStageIsFull.Warn, environment, ct,
                 sources: (paths, given is null ? "(default)" : "(from command-line flags)"),
                 recover: (settings, logger) => recovery = SinkFactory.IsOnline(settings, environment)
                     ? RecoveryPlan.ForSources(paths, settings.Directory, logger)

@@ -43,24 +43,23 @@ internal static class SyncCommand
                 var credentials = new ApiKeyResolver(environment.GetVariable).Resolve(settings.Wandb.BaseUrl)
                     ?? throw new SettingsError($"no W&B API key for {settings.Wandb.NetLocation}: set WANDB_API_KEY, or add 'machine {settings.Wandb.NetLocation}' to your netrc file");
                 var given = parse.GetValue(paths) is { Length: > 0 } p ? p : [new OfflineLayout(settings.Directory).WandbDirectory];
-                var logs = given.SelectMany(RunLogUploader.FindLogs).Distinct().ToList();
-                var uploader = new RunLogUploader(
-                    contents => WandbConnection.Create(
-                        settings.Wandb with
-                        {
-                            Project = settings.ExplicitProject ?? contents.Project ?? settings.Wandb.Project,
-                            Entity = settings.ExplicitEntity ?? contents.Entity,
-                        },
-                        credentials, loggers),
-                    logger);
+                var logs = given.SelectMany(OfflineLayout.FindLogs).Distinct().ToList();
                 var failed = 0;
-                foreach (var log in logs)
+                // NOTE: one shipper for live runs, restarts and sync: each log goes where it was recorded for
+                // (unless --project/--entity say otherwise), so logs are shipped per target, in order.
+                foreach (var target in logs.GroupBy(log => Target(settings, log)))
                 {
-                    var result = await uploader.UploadAsync(log, ct);
-                    failed += result.Outcome is RunLogUploadOutcome.Failed or RunLogUploadOutcome.Unreadable ? 1 : 0;
-                    var where = result.Entity is null ? "" : $"  {RunUrls.For(settings.Wandb.BaseUrl, result.Entity, result.Project, result.RunId)}";
-                    await environment.Output.WriteLineAsync(
-                        $"{result.Outcome.ToString().ToLowerInvariant(),-14} {RxFactorio.Diagnostics.Printable.Of(log, 200)}  rows sent {result.RowsSent}{where}{(result.Problem is null ? "" : $"  ({result.Problem})")}");
+                    await using var sink = new RunLogSink(
+                        new RunLogSinkOptions { RootDirectory = settings.Directory, RetryFailedRunAfter = null },
+                        WandbConnection.Create(settings.Wandb with { Project = target.Key.Project, Entity = target.Key.Entity }, credentials, loggers),
+                        ownsConnection: true);
+                    foreach (var result in await sink.SyncAsync([.. target], ct))
+                    {
+                        failed += result.Outcome is RunLogUploadOutcome.Failed or RunLogUploadOutcome.Unreadable ? 1 : 0;
+                        var where = result.Entity is null ? "" : $"  {RunUrls.For(settings.Wandb.BaseUrl, result.Entity, result.Project, result.RunId)}";
+                        await environment.Output.WriteLineAsync(
+                            $"{result.Outcome.ToString().ToLowerInvariant(),-14} {RxFactorio.Diagnostics.Printable.Of(result.LogFile, 200)}  rows sent {result.RowsSent}{where}{(result.Problem is null ? "" : $"  ({result.Problem})")}");
+                    }
                 }
                 await environment.Output.WriteLineAsync($"{logs.Count} run log(s): {logs.Count - failed} synced or already synced, {failed} not");
                 return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
@@ -77,5 +76,24 @@ internal static class SyncCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Where a log goes: the project and entity given here, else the ones it was recorded with.</summary>
+    private static (string Project, string? Entity) Target(CliSettings settings, string logFile)
+    {
+        var header = SyncedMarker.IsSynced(logFile) ? null : TryScan(logFile);
+        return (settings.ExplicitProject ?? header?.Project ?? settings.Wandb.Project, settings.ExplicitEntity ?? header?.Entity);
+    }
+
+    private static RunLogContents? TryScan(string logFile)
+    {
+        try
+        {
+            return RunLogReader.Scan(logFile);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using RxFactorio.Cli.Commands;
 using RxFactorio.Cli.Monitoring;
 using RxFactorio.Cli.Settings;
-using RxFactorio.Sinks;
+using RxFactorio.Runs;
 
 namespace RxFactorio.Cli.Hosting;
 
@@ -23,7 +23,7 @@ internal static class CommandRunner
         ParseResult parse,
         CommonOptions common,
         EventsFactory events,
-        WhenSinkFallsBehind whenBehind,
+        WhenRunStageIsFull whenBehind,
         CliEnvironment environment,
         CancellationToken stop,
         long? replayBytes = null,

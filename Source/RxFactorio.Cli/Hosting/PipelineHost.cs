@@ -18,10 +18,11 @@ namespace RxFactorio.Cli.Hosting;
 internal static partial class PipelineHost
 {
     public static async Task<PipelineOutcome> RunAsync(
-        Func<IScheduler, IObservable<FactorioEvent>> events, IRunSink sink, RunOptions runs, SendOptions send, ILogger logger, CancellationToken stop,
+        Func<IScheduler, IObservable<FactorioEvent>> events, IRunSink sink, RunOptions runs, HandOffOptions handOff, ILogger logger, CancellationToken stop,
         Func<RunInfo, string?>? locate = null, PipelineMetrics? metrics = null, CancellationToken abort = default)
     {
-        using var loop = new EventLoopScheduler(start => new Thread(start) { Name = "rxfactorio-runs", IsBackground = true });
+        using var runLoop = new RunLoop();
+        var loop = runLoop.Scheduler;
         var outcome = new PipelineOutcome();
         var ended = 0;
         var stopRequested = Observable.Create<Unit>(observer => stop.Register(() =>
@@ -36,11 +37,11 @@ internal static partial class PipelineHost
         }));
         var pipeline = events(loop)
             .TakeUntil(stopRequested)
-            .ObserveOn(loop)
+            .HandOffTo(runLoop, handOff with { Logger = handOff.Logger ?? logger })
             .Do(e => metrics?.CountEvent(e))
             .ToRunCommands(runs, loop)
             .Do(command => metrics?.Queued(command))
-            .SendTo(sink, send with { Logger = send.Logger ?? logger })
+            .SendTo(sink)
             .Do(command =>
             {
                 metrics?.Delivered(command);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 using RxFactorio.Cli.Commands;
@@ -7,6 +6,7 @@ using RxFactorio.Cli.Settings;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
 using RxFactorio.RunLog;
+using RxFactorio.Runs;
 using RxFactorio.Sinks;
 using RxFactorio.Wandb;
 
@@ -21,7 +21,7 @@ internal sealed record PipelineRequest(
     CliSettings Settings,
     CliEnvironment Environment,
     EventsFactory Events,
-    WhenSinkFallsBehind WhenBehind,
+    WhenRunStageIsFull WhenBehind,
     long? ReplayBytes,
     Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null,
     bool LiveSources = false);
@@ -56,16 +56,10 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             var recovery = request.Recover?.Invoke(settings, logger);
             var runs = settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), Resume = recovery?.Runs ?? [] };
             await using var sink = SinkFactory.Create(settings, environment, loggers, recovery);
-            var runFolders = new ConcurrentBag<string>();
-            metrics.Wandb = sink.Sink switch
+            metrics.Wandb = sink.RunLog?.Counters;
+            if (sink.RunLog is { IsOnline: false } offline)
             {
-                WandbRunSink wandb => wandb.Counters,
-                LoggedWandbSink logged => logged.Counters,
-                _ => null,
-            };
-            if (sink.Sink is OfflineRunSink)
-            {
-                metrics.RunLogBytes = () => runFolders.Sum(RunLogBytes);
+                metrics.RunLogBytes = () => offline.RunFolders.Sum(RunLogBytes);
             }
             if (settings.HealthUrl is { } url)
             {
@@ -83,16 +77,8 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             {
                 outcome = await PipelineHost.RunAsync(
                     scheduler => request.Events(scheduler, runs.Diagnostics!, loggers, metrics.Sources),
-                    sink.Sink, runs, new SendOptions { WhenFull = request.WhenBehind }, logger, keyRefused.Token,
-                    run =>
-                    {
-                        var location = sink.Locate(settings, run);
-                        if (location is not null && sink.Sink is OfflineRunSink)
-                        {
-                            runFolders.Add(location);
-                        }
-                        return location;
-                    },
+                    sink.Sink, runs, new HandOffOptions { WhenFull = request.WhenBehind }, logger, keyRefused.Token,
+                    run => sink.Locate(settings, run),
                     metrics, signals.Abort).ConfigureAwait(false);
             }
             if (keyCheck?.Rejection is { } rejection)
@@ -115,7 +101,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             {
                 var unfinished = outcome.Aborted
                     ? outcome.Runs.Count(r => !r.Finished)
-                    : (sink.Sink as LoggedWandbSink)?.UndeliveredRuns.Count ?? 0;
+                    : sink.RunLog?.UndeliveredRuns.Count ?? 0;
                 await environment.Error.WriteLineAsync(
                     $"rxfactorio {command}: stopped at once ({signals.AbortReason ?? "aborted"}): {unfinished} run(s) left unfinished; rows already sent are kept, and rows in the run logs go out at the next start or with rxfactorio sync").ConfigureAwait(false);
                 ExitCode = ExitCodes.Failure;
@@ -185,10 +171,10 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             var first = diagnostics.First is [var earliest, ..] ? $"; first: {earliest}" : "";
             output.WriteLine($"{diagnostics.Count(DiagnosticSeverity.Rejected)} line(s) rejected, {diagnostics.Count(DiagnosticSeverity.Skipped)} skipped, {diagnostics.Count(DiagnosticSeverity.PartDropped)} value(s) dropped{first}");
         }
-        if (sink.Sink is OfflineRunSink offlineSink && outcome.Runs.Count > 0)
+        if (sink.RunLog is { IsOnline: false } offline && outcome.Runs.Count > 0)
         {
-            output.WriteLine($"Offline runs are in {offlineSink.Layout.WandbDirectory}");
-            output.WriteLine($"Upload them with: rxfactorio sync {offlineSink.Layout.WandbDirectory}");
+            output.WriteLine($"Offline runs are in {offline.Layout.WandbDirectory}");
+            output.WriteLine($"Upload them with: rxfactorio sync {offline.Layout.WandbDirectory}");
         }
         var failed = !outcome.EveryRunFinished;
         if (sink.Undelivered() is { } undelivered)

@@ -7,32 +7,44 @@ using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
 
-/// <summary>The sink a command writes to, chosen by the mode, and how to report where the runs went.</summary>
-internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposable
+/// <summary>
+/// The sink a command writes to, chosen by the mode: the run-log sink (with its shipper online,
+/// without offline), or nothing (<c>--mode disabled</c>); and how to report where the runs went.
+/// </summary>
+internal sealed class SinkChoice : IAsyncDisposable
 {
     private string? _undelivered;
 
-    public WandbMode Mode { get; } = mode;
+    public SinkChoice(WandbMode mode, RunLogSink? runLog)
+    {
+        Mode = mode;
+        RunLog = runLog;
+        Sink = runLog ?? (IRunSink)new DiscardingSink();
+    }
 
-    public IRunSink Sink { get; } = sink;
+    public WandbMode Mode { get; }
+
+    public IRunSink Sink { get; }
+
+    /// <summary>The run-log sink; <c>null</c> when disabled.</summary>
+    public RunLogSink? RunLog { get; }
 
     /// <summary>The W&amp;B connection of an online sink (for the key check at start); <c>null</c> otherwise.</summary>
-    public WandbConnection? Connection => Sink switch
-    {
-        LoggedWandbSink logged => logged.Connection,
-        WandbRunSink wandb => wandb.Connection,
-        _ => null,
-    };
+    public WandbConnection? Connection => RunLog?.Connection;
 
     /// <summary>
-    /// After the pipeline: the online sink finishes recovered runs and waits (bounded) until W&amp;B
-    /// has everything; what it has not stays in the run logs for the next start or <c>sync</c>.
+    /// After the pipeline: online, finishes recovered runs and waits (bounded) until W&amp;B has
+    /// everything; what it has not stays in the run logs for the next start or <c>sync</c>.
     /// </summary>
     /// <exception cref="WandbAuthenticationException">W&amp;B refused the key.</exception>
     /// <param name="timeout">How long to wait for W&amp;B.</param>
     /// <param name="cancellationToken">Stops waiting at once (a second signal, the shutdown deadline).</param>
     public async Task CompleteAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (RunLog is not { IsOnline: true } online)
+        {
+            return;
+        }
         bool drained;
         // NOTE: a retry wait that would outlast the deadline is cut (the connection gives its request up), and then
         // waiting on is pointless: the drain ends at once, the rows stay in the run logs.
@@ -40,17 +52,17 @@ internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposab
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Connection?.RetryWaitCut ?? CancellationToken.None);
         try
         {
-            drained = Sink is not LoggedWandbSink logging || await logging.CompleteAsync(timeout, giveUp.Token);
+            drained = await online.CompleteAsync(timeout, giveUp.Token);
         }
         catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
         {
             drained = false;
         }
-        if (!drained && Sink is LoggedWandbSink logged)
+        if (!drained)
         {
-            var folders = logged.UndeliveredRuns;
+            var folders = online.UndeliveredRuns;
             _undelivered = $"not yet delivered: {folders.Count} run(s) wait in their run logs ({string.Join(", ", folders)}); " +
-                $"they are sent at the next start, or now with: rxfactorio sync {logged.Layout.WandbDirectory}";
+                $"they are sent at the next start, or now with: rxfactorio sync {online.Layout.WandbDirectory}";
         }
     }
 
@@ -61,39 +73,21 @@ internal sealed class SinkChoice(WandbMode mode, IRunSink sink) : IAsyncDisposab
         {
             return _undelivered;
         }
-        var counters = Sink switch
-        {
-            WandbRunSink wandb => wandb.Counters.Snapshot(),
-            LoggedWandbSink logged => logged.Counters.Snapshot(),
-            _ => null,
-        };
-        return counters is { } stats && (stats.RowsDropped > 0 || stats.BatchesSkipped > 0)
+        return RunLog?.Counters?.Snapshot() is { } stats && (stats.RowsDropped > 0 || stats.BatchesSkipped > 0)
             ? $"not delivered: {stats.RowsDropped} row(s) dropped, {stats.BatchesSkipped} batch(es) skipped (see the log above)"
             : null;
     }
 
     /// <summary>Where a person sees a run: its W&amp;B URL, or its offline folder.</summary>
-    public string? Locate(CliSettings settings, RunInfo run) => Sink switch
+    public string? Locate(CliSettings settings, RunInfo run) => RunLog switch
     {
-        WandbRunSink online when online.GetRun(run.RunId) is { } client => RunUrls.For(settings.Wandb.BaseUrl, client.Entity, client.Project, run.RunId),
-        LoggedWandbSink logged when logged.Location(run.RunId) is { } at => RunUrls.For(settings.Wandb.BaseUrl, at.Entity, at.Project, run.RunId),
-        LoggedWandbSink when settings.Wandb.Entity is { } entity => RunUrls.For(settings.Wandb.BaseUrl, entity, settings.Wandb.Project, run.RunId),
-        OfflineRunSink offline => offline.Layout.FindRunFolder(run.RunId)?.Path,
+        { IsOnline: true } online when online.Location(run.RunId) is { } at => RunUrls.For(settings.Wandb.BaseUrl, at.Entity, at.Project, run.RunId),
+        { IsOnline: true } when settings.Wandb.Entity is { } entity => RunUrls.For(settings.Wandb.BaseUrl, entity, settings.Wandb.Project, run.RunId),
+        { IsOnline: false } offline => offline.FolderOf(run.RunId),
         _ => null,
     };
 
-    public ValueTask DisposeAsync()
-    {
-        switch (Sink)
-        {
-            case IAsyncDisposable owned:
-                return owned.DisposeAsync();
-            case IDisposable owned:
-                owned.Dispose();
-                break;
-        }
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => RunLog?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
 /// <summary>Chooses the sink: online when a key is found (or asked for), else offline; or disabled.</summary>
@@ -109,45 +103,38 @@ internal static class SinkFactory
         var keys = new ApiKeyResolver(environment.GetVariable);
         var credentials = settings.Mode is null or WandbMode.Online ? keys.Resolve(settings.Wandb.BaseUrl) : null;
         var mode = settings.Mode ?? (credentials is null ? WandbMode.Offline : WandbMode.Online);
-        switch (mode)
+        if (mode is WandbMode.Disabled)
         {
-            case WandbMode.Online:
-                if (credentials is null)
-                {
-                    throw new SettingsError(
-                        $"no W&B API key for {settings.Wandb.NetLocation}: set WANDB_API_KEY, or add 'machine {settings.Wandb.NetLocation}' to your netrc file, or use --mode offline");
-                }
-                // NOTE: online rows go through the run log (wandb/run-…): sent from disk, so an outage or a crash loses nothing.
-                var sink = new LoggedWandbSink(
-                    WandbConnection.Create(settings.Wandb, new WandbCredentials(credentials.ApiKey), loggers),
-                    new LoggedWandbSinkOptions
-                    {
-                        RootDirectory = settings.Directory,
-                        Entity = settings.Wandb.Entity,
-                        Project = settings.Wandb.Project,
-                        Checkpoints = recovery?.Checkpoints ?? [],
-                        RecoveredSources = recovery?.RecoveredSources ?? [],
-                    },
-                    ownsConnection: true);
-                try
-                {
-                    sink.Recover();
-                }
-                catch
-                {
-                    sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                    throw;
-                }
-                return new SinkChoice(mode, sink);
-            case WandbMode.Disabled:
-                return new SinkChoice(mode, new DiscardingSink());
-            default:
-                return new SinkChoice(mode, new OfflineRunSink(new OfflineRunSinkOptions
-                {
-                    RootDirectory = settings.Directory,
-                    Entity = settings.Wandb.Entity,
-                    Project = settings.Wandb.Project,
-                }));
+            return new SinkChoice(mode, null);
         }
+        var options = new RunLogSinkOptions
+        {
+            RootDirectory = settings.Directory,
+            Entity = settings.Wandb.Entity,
+            Project = settings.Wandb.Project,
+            Checkpoints = recovery?.Checkpoints ?? [],
+            RecoveredSources = recovery?.RecoveredSources ?? [],
+        };
+        if (mode is not WandbMode.Online)
+        {
+            return new SinkChoice(mode, new RunLogSink(options));
+        }
+        if (credentials is null)
+        {
+            throw new SettingsError(
+                $"no W&B API key for {settings.Wandb.NetLocation}: set WANDB_API_KEY, or add 'machine {settings.Wandb.NetLocation}' to your netrc file, or use --mode offline");
+        }
+        // NOTE: online rows go through the run log (wandb/run-…): shipped from disk, so an outage or a crash loses nothing.
+        var sink = new RunLogSink(options, WandbConnection.Create(settings.Wandb, new WandbCredentials(credentials.ApiKey), loggers), ownsConnection: true);
+        try
+        {
+            sink.Recover();
+        }
+        catch
+        {
+            sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        return new SinkChoice(mode, sink);
     }
 }

@@ -62,13 +62,34 @@ public static class RunBatchingExtensions
             Action<HistoryRow> rowDone = row => downsampler.Add(RunUpdate.For(row), observer.OnNext);
             Action<string> logLine = line => downsampler.Add(RunUpdate.For(line), observer.OnNext);
             var settle = new SerialDisposable();
+            var armed = false;
+            var lastStats = DateTimeOffset.MinValue;
+            // NOTE: one timer per pending row, not one per stats line: a replay at max speed would
+            // otherwise leave a cancelled timer per line in the scheduler's queue for a whole window.
+            // When it fires early (more stats came), it re-arms for the rest of the window.
+            void Settle(TimeSpan after) => settle.Disposable = scheduler.Schedule(after, () =>
+            {
+                var quiet = scheduler.Now - lastStats;
+                if (quiet < options.BatchWindow && rows.HasPendingRow)
+                {
+                    Settle(options.BatchWindow - quiet);
+                    return;
+                }
+                armed = false;
+                rows.Flush(scheduler.Now, rowDone);
+            });
             var subscription = run.Subscribe(
                 e =>
                 {
                     rows.Apply(e, scheduler.Now, rowDone, logLine);
                     if (e is Events.StatsEvent && rows.HasPendingRow)
                     {
-                        settle.Disposable = scheduler.Schedule(options.BatchWindow, () => rows.Flush(scheduler.Now, rowDone));
+                        lastStats = scheduler.Now;
+                        if (!armed)
+                        {
+                            armed = true;
+                            Settle(options.BatchWindow);
+                        }
                     }
                 },
                 observer.OnError,

@@ -147,4 +147,28 @@ public sealed partial class OfflineLayout
 
     [GeneratedRegex("^(offline-)?run-[0-9]{8}_[0-9]{6}-(?<id>[a-z0-9]{8})$", RegexOptions.CultureInvariant)]
     private static partial Regex FolderPattern();
+
+    /// <summary>The <c>.wandb</c> files under <paramref name="path"/>: the file itself, a run folder's log, or every run folder's log in a <c>wandb/</c> folder.</summary>
+    /// <param name="path">A <c>.wandb</c> file, a run folder or a <c>wandb/</c> folder.</param>
+    /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>.</exception>
+    public static IReadOnlyList<string> FindLogs(string path)
+    {
+        if (File.Exists(path))
+        {
+            return [path];
+        }
+        if (!Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"no run log, run folder or wandb folder at {path}", path);
+        }
+        var own = Directory.GetFiles(path, "run-*.wandb");
+        if (own.Length > 0)
+        {
+            return [.. own.Order(StringComparer.Ordinal)];
+        }
+        return [.. Directory.GetDirectories(path)
+            .Where(d => !string.Equals(Path.GetFileName(d), "latest-run", StringComparison.Ordinal))
+            .SelectMany(d => Directory.GetFiles(d, "run-*.wandb"))
+            .Order(StringComparer.Ordinal)];
+    }
 }

@@ -16,6 +16,7 @@ public sealed class RunLogWriter : IDisposable
 {
     private readonly LevelDbLogWriter _log;
     private readonly RunLogWriterOptions _options;
+    private readonly HistoryRecordEncoder _history = new();
     private HistoryRow? _lastRow;
 
     private RunLogWriter(LevelDbLogWriter log, RunLogWriterOptions options, long lastRecordNum, RunLogContents? existing)
@@ -133,15 +134,8 @@ public sealed class RunLogWriter : IDisposable
     public void WriteHistory(HistoryRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var history = new HistoryRecord { Step = new HistoryStep { Num = row.Step } };
-        history.Item.Add(new HistoryItem { Key = "_step", ValueJson = row.Step.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        history.Item.Add(new HistoryItem { Key = "_runtime", ValueJson = RunLogJson.Number(row.Runtime) });
-        history.Item.Add(new HistoryItem { Key = "_timestamp", ValueJson = RunLogJson.Number(UnixSeconds(row.Timestamp)) });
-        foreach (var (key, value) in row.Values)
-        {
-            history.Item.Add(new HistoryItem { Key = RunLogJson.WellFormed(key), ValueJson = RunLogJson.Number(value) });
-        }
-        Append(new Record { History = history });
+        // NOTE: encoded straight to bytes (the values formatted once); the same bytes as the generated message.
+        _log.Append(_history.Encode(++LastRecordNum, row));
         _lastRow = row;
     }
 
@@ -213,5 +207,5 @@ public sealed class RunLogWriter : IDisposable
         _log.Append(record.ToByteArray());
     }
 
-    private static double UnixSeconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;
+    private static double UnixSeconds(DateTimeOffset time) => HistoryRecordEncoder.UnixSeconds(time);
 }

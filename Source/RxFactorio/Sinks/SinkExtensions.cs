@@ -7,22 +7,20 @@ public static class SinkExtensions
 {
     /// <summary>
     /// Delivers every command to <paramref name="sink"/>, one at a time and in order, and passes
-    /// each on once delivered. The backlog waiting for the sink is bounded by <paramref name="options"/>.
-    /// Completes after the last delivery; a sink failure ends it with
+    /// each on once delivered. A sink that completes at once (the run-log sink) keeps nothing
+    /// queued here: rows wait on disk, not in memory. Completes after the last delivery; a sink failure ends it with
     /// that error. To shut down without losing anything, complete the source and wait for this
     /// to complete; disposing abandons what is still queued.
     /// </summary>
     /// <param name="commands">The commands, e.g. <c>runs.SelectMany(run =&gt; run.ToCommands(…))</c>.</param>
     /// <param name="sink">The sink.</param>
-    /// <param name="options">Bounds on the backlog and what to do at them; <c>null</c> waits at the defaults.</param>
-    public static IObservable<RunCommand> SendTo(this IObservable<RunCommand> commands, IRunSink sink, SendOptions? options = null)
+    public static IObservable<RunCommand> SendTo(this IObservable<RunCommand> commands, IRunSink sink)
     {
         ArgumentNullException.ThrowIfNull(commands);
         ArgumentNullException.ThrowIfNull(sink);
-        options ??= new SendOptions();
         return Observable.Create<RunCommand>(observer =>
         {
-            var pump = new SerialSinkPump(sink, observer, options);
+            var pump = new SerialSinkPump(sink, observer);
             pump.Subscription = commands.Subscribe(pump);
             return pump;
         });

@@ -105,7 +105,7 @@ internal static class WandbJsonLines
     });
 
     /// <summary>Unix seconds with sub-second precision.</summary>
-    public static double UnixSeconds(DateTimeOffset time) => (time.UtcTicks - UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
+    public static double UnixSeconds(DateTimeOffset time) => RunLog.HistoryRecordEncoder.UnixSeconds(time);
 
     private static void WriteValue(Utf8JsonWriter w, object value)
     {

@@ -13,6 +13,7 @@ public sealed class FaultInjector
     private readonly List<(FaultScope Scope, TimeSpan Delay)> _delays = [];
     private readonly List<(FaultScope Scope, StatusFault Fault)> _statuses = [];
     private readonly List<(FaultScope Scope, DropTiming Timing)> _drops = [];
+    private readonly List<Trigger> _triggers = [];
 
     /// <summary>Raised on the request thread once an injected delay's timer exists, so a test can advance its FakeTimeProvider.</summary>
     public event Action<TimeSpan>? DelayStarted;
@@ -78,10 +79,25 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="inject"/> (which queues faults) just before the <paramref name="request"/>-th
+    /// matching request from now (1 = the next) takes its faults, so they hit that request and not an earlier one.
+    /// </summary>
+    public void Before(FaultScope scope, int request, Action inject)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request, 1);
+        ArgumentNullException.ThrowIfNull(inject);
+        lock (_gate)
+        {
+            _triggers.Add(new Trigger(scope, request, inject));
+        }
+    }
+
     public void Clear()
     {
         lock (_gate)
         {
+            _triggers.Clear();
             _delays.Clear();
             _statuses.Clear();
             _drops.Clear();
@@ -90,6 +106,22 @@ public sealed class FaultInjector
 
     internal FaultPlan Take(RequestKind kind)
     {
+        List<Action> due = [];
+        lock (_gate)
+        {
+            foreach (var trigger in _triggers.Where(t => t.Scope.Matches(kind)).ToList())
+            {
+                if (--trigger.Remaining == 0)
+                {
+                    _triggers.Remove(trigger);
+                    due.Add(trigger.Inject);
+                }
+            }
+        }
+        foreach (var inject in due)
+        {
+            inject();
+        }
         lock (_gate)
         {
             var delay = TakeFirst(_delays, kind, x => x.Scope, x => (TimeSpan?)x.Delay);
@@ -112,5 +144,14 @@ public sealed class FaultInjector
         var item = queue[index];
         queue.RemoveAt(index);
         return select(item);
+    }
+
+    private sealed class Trigger(FaultScope scope, int request, Action inject)
+    {
+        public FaultScope Scope { get; } = scope;
+
+        public int Remaining { get; set; } = request;
+
+        public Action Inject { get; } = inject;
     }
 }

@@ -11,31 +11,42 @@ using RxFactorio.Sinks;
 using RxFactorio.Tests.Sources;
 using Microsoft.Extensions.Logging;
 using RxFactorio.Wandb;
+using RxFactorio.RunLog;
+using RxFactorio.Tests.RunLog;
 
 namespace RxFactorio.Tests.EndToEnd;
 
 /// <summary>
-/// One end-to-end rig per test: the real <see cref="FakeWandbServer"/> on 127.0.0.1, the real
-/// <see cref="WandbRunSink"/> (real <see cref="SocketsHttpHandler"/>, real Polly pipeline) pointed at
-/// it, and the run stage on one <see cref="EventLoopScheduler"/>. Retries are fast (1‥10 ms), batch
-/// windows short (50 ms). Nothing sleeps: every wait is on completion or a condition with a deadline.
+/// One end-to-end rig per test: the real <see cref="FakeWandbServer"/> on 127.0.0.1, the sink the CLI
+/// runs online (<see cref="RunLogSink"/>: run logs in a temporary directory, shipped by its shipper over a
+/// real <see cref="SocketsHttpHandler"/> and the real Polly pipeline) pointed at it, and the run stage on
+/// one <see cref="EventLoopScheduler"/>. Retries are fast (1‥10 ms), batch windows short (50 ms). A
+/// replay returns once the shipper has delivered everything (as the CLI waits at the end). Nothing
+/// sleeps: every wait is on completion or a condition with a deadline.
 /// </summary>
 internal sealed class EndToEndHarness : IAsyncDisposable
 {
     /// <summary>The longest any pipeline may take before a test fails (never reached when green).</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    private EndToEndHarness(FakeWandbServer server, WandbRunSink sink, CapturingLoggerFactory clientLogs, CapturingLoggerFactory serverLogs)
+    private EndToEndHarness(FakeWandbServer server, RunLogSink sink, TempDirectory directory, CapturingLoggerFactory clientLogs, CapturingLoggerFactory serverLogs)
     {
         Server = server;
         Sink = sink;
+        Directory = directory;
         ClientLogs = clientLogs;
         ServerLogs = serverLogs;
     }
 
     public FakeWandbServer Server { get; }
 
-    public WandbRunSink Sink { get; }
+    public RunLogSink Sink { get; }
+
+    /// <summary>Where the run logs are.</summary>
+    public TempDirectory Directory { get; }
+
+    /// <summary>The W&amp;B client's counters.</summary>
+    public WandbCounters Counters => Sink.Counters!;
 
     /// <summary>Everything the W&amp;B client logged (every level).</summary>
     public CapturingLoggerFactory ClientLogs { get; }
@@ -66,12 +77,14 @@ internal sealed class EndToEndHarness : IAsyncDisposable
     /// <param name="clientTime">The client's clock (heartbeats, retry waits, timeouts); default the system clock.</param>
     /// <param name="serverTime">The server's clock (request-log times, injected delays); default the system clock.</param>
     /// <param name="captureServerLogs">Capture the server's logs at every level.</param>
+    /// <param name="shipping">Changes to the sink's options (rows per request, send window…).</param>
     public static async Task<EndToEndHarness> StartAsync(
         Func<WandbOptions, WandbOptions>? change = null,
         string? apiKey = null,
         TimeProvider? clientTime = null,
         TimeProvider? serverTime = null,
-        bool captureServerLogs = false)
+        bool captureServerLogs = false,
+        Func<RunLogSinkOptions, RunLogSinkOptions>? shipping = null)
     {
         var serverLogs = new CapturingLoggerFactory();
         var server = await FakeWandbServer.StartAsync(new FakeWandbOptions
@@ -84,23 +97,40 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         var options = FastOptions(server.BaseUrl);
         options = change is null ? options : change(options);
         var clientLogs = new CapturingLoggerFactory();
-        var sink = WandbRunSink.Create(options, apiKey ?? FakeWandbOptions.TestApiKey, clientLogs, clientTime);
-        return new EndToEndHarness(server, sink, clientLogs, serverLogs);
+        var directory = new TempDirectory();
+        var sinkOptions = new RunLogSinkOptions { RootDirectory = directory.Path, SendWindow = TimeSpan.Zero, RetryFailedRunAfter = TimeSpan.FromMilliseconds(50) };
+        var sink = new RunLogSink(
+            shipping is null ? sinkOptions : shipping(sinkOptions),
+            WandbConnection.Create(options, new WandbCredentials(apiKey ?? FakeWandbOptions.TestApiKey), clientLogs, clientTime),
+            ownsConnection: true);
+        return new EndToEndHarness(server, sink, directory, clientLogs, serverLogs);
     }
 
     /// <summary>
     /// Replays <paramref name="events"/> at max speed on <see cref="Loop"/> (subscribed there too, so
     /// every event is observed on the run stage's thread) through <c>ToRunCommands</c> and
-    /// <c>SendTo</c>; returns the commands in the order the sink carried them out.
+    /// <c>SendTo</c>; waits until the shipper has delivered every log (as the CLI does at the end) and
+    /// returns the commands in the order the sink carried them out.
     /// </summary>
-    public Task<IList<RunCommand>> ReplayAsync(IEnumerable<FactorioEvent> events, RunOptions? runs = null, IRunSink? sink = null) =>
-        events.ReplayAt(ReplaySpeed.Max, Loop)
+    public async Task<IList<RunCommand>> ReplayAsync(IEnumerable<FactorioEvent> events, RunOptions? runs = null, IRunSink? sink = null)
+    {
+        var commands = await events.ReplayAt(ReplaySpeed.Max, Loop)
             .SubscribeOn(Loop)
             .ToRunCommands(runs ?? FastRuns(), Loop)
             .SendTo(sink ?? Sink)
             .ToList()
             .ToTask()
             .WaitAsync(Deadline);
+        await DeliveredAsync();
+        return commands;
+    }
+
+    /// <summary>Waits until every shipper sleeps (delivered, heartbeat timer set) and <paramref name="condition"/> holds.</summary>
+    public Task IdleAsync(Func<bool> condition, string what) =>
+        Wait.UntilAsync(() => condition() && Sink.IsIdle, () => $"{what} (shippers idle: {Sink.IsIdle})");
+
+    /// <summary>Waits until the shipper has delivered everything in the logs (or gave up, or failed).</summary>
+    public Task DeliveredAsync() => Sink.CompleteAsync(Timeout.InfiniteTimeSpan).WaitAsync(Deadline);
 
     /// <summary>A live pipeline fed by hand: push events into <see cref="LivePipeline.Input"/>, complete it to shut down.</summary>
     public LivePipeline Live(RunOptions? runs = null)
@@ -114,13 +144,14 @@ internal sealed class EndToEndHarness : IAsyncDisposable
             .Do(delivered.Enqueue)
             .ToList()
             .ToTask();
-        return new LivePipeline(input, delivered, completion);
+        return new LivePipeline(input, delivered, completion, this);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Sink.DisposeAsync();
         await Server.DisposeAsync();
+        Directory.Dispose();
         Loop.Dispose();
         ClientLogs.Dispose();
         ServerLogs.Dispose();
@@ -128,7 +159,7 @@ internal sealed class EndToEndHarness : IAsyncDisposable
 }
 
 /// <summary>A pipeline fed from a subject; <see cref="Delivered"/> holds each command once the sink has carried it out.</summary>
-internal sealed record LivePipeline(Subject<FactorioEvent> Input, ConcurrentQueue<RunCommand> Delivered, Task<IList<RunCommand>> Completion)
+internal sealed record LivePipeline(Subject<FactorioEvent> Input, ConcurrentQueue<RunCommand> Delivered, Task<IList<RunCommand>> Completion, EndToEndHarness Rig)
 {
     public void Push(params FactorioEvent[] events)
     {
@@ -138,15 +169,17 @@ internal sealed record LivePipeline(Subject<FactorioEvent> Input, ConcurrentQueu
         }
     }
 
-    /// <summary>Waits until the sink has carried out a batch holding <paramref name="step"/>.</summary>
+    /// <summary>Waits until the sink has logged a batch holding <paramref name="step"/> and the shipper has delivered it.</summary>
     public Task DeliveredStepAsync(long step) => Wait.UntilAsync(
-        () => Delivered.OfType<LogBatch>().Any(b => b.Rows.Any(r => r.Step == step)),
+        () => Delivered.OfType<LogBatch>().Any(b => b.Rows.Any(r => r.Step == step)) && Rig.Sink.IsIdle,
         () => $"a delivered batch with step {step}; delivered: {string.Join(", ", Delivered.Select(Support.Describe.Command))}");
 
     /// <summary>Completes the input (the source ended) and waits for the pipeline to finish every run.</summary>
     public async Task<IList<RunCommand>> CompleteAsync()
     {
         Input.OnCompleted();
-        return await Wait.ForAsync(Completion, "the pipeline to complete", EndToEndHarness.Deadline);
+        var commands = await Wait.ForAsync(Completion, "the pipeline to complete", EndToEndHarness.Deadline);
+        await Rig.DeliveredAsync();
+        return commands;
     }
 }

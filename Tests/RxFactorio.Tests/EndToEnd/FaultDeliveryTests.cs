@@ -7,9 +7,9 @@ namespace RxFactorio.Tests.EndToEnd;
 
 /// <summary>
 /// Server faults during a run still leave every row on the server exactly once: no step missing, none
-/// twice, history offsets 0‥49. 50 cycles go out as 5 batches of 10 rows (one file_stream request
-/// each, with the summary line) and a final <c>complete</c>; a fault is injected just before a chosen
-/// batch is sent, so it hits that batch's request and not another.
+/// twice, history offsets 0‥49. 50 cycles go through the run log and out as 5 requests of 10 rows
+/// (one file_stream request each, with the summary line) and a final <c>complete</c>; a fault is
+/// injected on the server just before a chosen request, so it hits that request and not another.
 /// </summary>
 public sealed class FaultDeliveryTests
 {
@@ -25,7 +25,7 @@ public sealed class FaultDeliveryTests
     [Test]
     public async Task BurstOf500sOnFileStream_IsRetried_EveryRowOnce()
     {
-        await using var e2e = await EndToEndHarness.StartAsync();
+        await using var e2e = await Rig();
 
         await RunAsync(e2e, beforeBatch: 3, () => e2e.Server.Faults.FailNext(FaultScope.FileStream, 500, count: 6));
 
@@ -33,8 +33,8 @@ public sealed class FaultDeliveryTests
         Assert.Multiple(() =>
         {
             Assert.That(FileStreamStatuses(e2e, run), Is.EqualTo(new[] { 200, 200, 500, 500, 500, 500, 500, 500, 200, 200, 200, 200 }));
-            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(6));
-            Assert.That(e2e.Sink.Counters.RetriesByStatus(), Is.EquivalentTo(new Dictionary<string, long> { ["500"] = 6 }));
+            Assert.That(e2e.Counters.Retries, Is.EqualTo(6));
+            Assert.That(e2e.Counters.RetriesByStatus(), Is.EquivalentTo(new Dictionary<string, long> { ["500"] = 6 }));
             Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites), "a 500 stores nothing: only the summary line is rewritten");
         });
     }
@@ -42,7 +42,7 @@ public sealed class FaultDeliveryTests
     [Test]
     public async Task TooManyRequestsWithRetryAfter_WaitsThatLong_EveryRowOnce()
     {
-        await using var e2e = await EndToEndHarness.StartAsync();
+        await using var e2e = await Rig();
 
         await RunAsync(e2e, beforeBatch: 2, () => e2e.Server.Faults.FailNext(FaultScope.FileStream, 429, retryAfter: "1"));
 
@@ -56,7 +56,7 @@ public sealed class FaultDeliveryTests
             // The backoff alone would be 1‥10 ms; Retry-After: 1 must make the client wait a whole second. What the
             // client chose to wait is asserted, not the gap between two wall-clock stamps (0.9994 s once).
             Assert.That(retries, Has.Count.EqualTo(1).And.All.Contains("(HTTP 429); retry 1 in 00:00:01."), "Retry-After: 1 honoured");
-            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
+            Assert.That(e2e.Counters.Retries, Is.EqualTo(1));
             Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites));
         });
     }
@@ -64,7 +64,7 @@ public sealed class FaultDeliveryTests
     [Test]
     public async Task ServerErrorsOnUpsertBucket_AreRetried_RunCreatedOnce_EveryRowOnce()
     {
-        await using var e2e = await EndToEndHarness.StartAsync();
+        await using var e2e = await Rig();
         e2e.Server.Faults.FailNext(FaultScope.Graphql, [500, 502, 503]);
 
         await RunAsync(e2e);
@@ -76,14 +76,14 @@ public sealed class FaultDeliveryTests
                 e2e.Server.State.Requests.Where(r => r.Kind == RequestKind.Graphql).Select(r => (r.StatusCode, r.Fault)),
                 Is.EqualTo(new (int, string?)[] { (500, "status:500"), (502, "status:502"), (503, "status:503"), (200, null) }));
             Assert.That(run.UpsertCount, Is.EqualTo(1), "the failed attempts created nothing");
-            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(3));
+            Assert.That(e2e.Counters.Retries, Is.EqualTo(3));
         });
     }
 
     [Test]
     public async Task UpsertBucketAnswerLost_RetryFindsTheSameRun_NoSecondRun()
     {
-        await using var e2e = await EndToEndHarness.StartAsync();
+        await using var e2e = await Rig();
         e2e.Server.Faults.DropNext(FaultScope.Graphql, DropTiming.AfterStore);
 
         await RunAsync(e2e);
@@ -94,14 +94,14 @@ public sealed class FaultDeliveryTests
             Assert.That(e2e.Server.State.Requests.Where(r => r.Kind == RequestKind.Graphql).Select(r => (r.StatusCode, r.Aborted)),
                 Is.EqualTo(new[] { (0, true), (200, false) }));
             Assert.That(run.UpsertCount, Is.EqualTo(2), "the retry upserted the run the lost answer had created");
-            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
+            Assert.That(e2e.Counters.Retries, Is.EqualTo(1));
         });
     }
 
     [Test]
     public async Task ConnectionDroppedBeforeStore_IsRetried_EveryRowOnce()
     {
-        await using var e2e = await EndToEndHarness.StartAsync();
+        await using var e2e = await Rig();
 
         await RunAsync(e2e, beforeBatch: 3, () => e2e.Server.Faults.DropNext(FaultScope.FileStream, DropTiming.BeforeStore, count: 2));
 
@@ -114,7 +114,7 @@ public sealed class FaultDeliveryTests
                 (0, true, "drop:BeforeStore"), (0, true, "drop:BeforeStore"),
                 (200, false, null), (200, false, null), (200, false, null), (200, false, null),
             }));
-            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(2));
+            Assert.That(e2e.Counters.Retries, Is.EqualTo(2));
             Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites), "nothing was stored by the dropped attempts");
         });
     }
@@ -122,7 +122,7 @@ public sealed class FaultDeliveryTests
     [Test]
     public async Task ConnectionDroppedAfterStore_RetryOfTheSameOffsetsReplaces_NotDuplicates()
     {
-        await using var e2e = await EndToEndHarness.StartAsync();
+        await using var e2e = await Rig();
 
         await RunAsync(e2e, beforeBatch: 3, () => e2e.Server.Faults.DropNext(FaultScope.FileStream, DropTiming.AfterStore));
 
@@ -136,7 +136,7 @@ public sealed class FaultDeliveryTests
                 (0, true, "drop:AfterStore"),
                 (200, false, null), (200, false, null), (200, false, null), (200, false, null),
             }));
-            Assert.That(e2e.Sink.Counters.Retries, Is.EqualTo(1));
+            Assert.That(e2e.Counters.Retries, Is.EqualTo(1));
             // The retry re-sent offsets 20‥29 (and the summary): all 11 lines replaced what the dropped attempt stored.
             Assert.That(counters.LinesReplaced, Is.EqualTo(SummaryRewrites + LinesPerRequest));
             Assert.That(counters.LinesWritten, Is.EqualTo((5 + 1) * LinesPerRequest));
@@ -145,11 +145,18 @@ public sealed class FaultDeliveryTests
         });
     }
 
+    /// <summary>The shipper sends 10 rows per request and lets fewer gather for 10 s, so the 50 rows go as 5 full requests.</summary>
+    private static Task<EndToEndHarness> Rig() =>
+        EndToEndHarness.StartAsync(shipping: o => o with { RowsPerRequest = 10, SendWindow = TimeSpan.FromSeconds(10) });
+
     private static async Task RunAsync(EndToEndHarness e2e, int beforeBatch = 0, Action? inject = null)
     {
-        IRunSink sink = inject is null ? e2e.Sink : new BeforeBatchSink(e2e.Sink, beforeBatch, inject);
-        var delivered = await e2e.ReplayAsync(Game.Session(Session, 1800, Rows), EndToEndHarness.FastRuns(maxBatchRows: 10), sink);
-        Assert.That(delivered.OfType<LogBatch>().Select(b => b.Rows.Length), Is.EqualTo(new[] { 10, 10, 10, 10, 10 }), "the batches the faults are placed against");
+        if (inject is not null)
+        {
+            e2e.Server.Faults.Before(FaultScope.FileStream, beforeBatch, inject);
+        }
+        var delivered = await e2e.ReplayAsync(Game.Session(Session, 1800, Rows), EndToEndHarness.FastRuns(maxBatchRows: 10));
+        Assert.That(delivered.OfType<LogBatch>().Sum(b => b.Rows.Length), Is.EqualTo(Rows));
     }
 
     private static FakeRun AssertEveryRowExactlyOnce(EndToEndHarness e2e)
@@ -162,27 +169,12 @@ public sealed class FaultDeliveryTests
                 Is.EqualTo(Enumerable.Range(1800, Rows).Select(c => Game.IronPlate(c))), "each row's values are its own");
             Assert.That(ServerView.Number(run.Summary!, "_step"), Is.EqualTo(1800 + Rows - 1));
             ServerView.AssertFinished(run);
-            Assert.That(e2e.Sink.Counters.Snapshot() is { RowsSent: Rows, RowsDropped: 0, FailedRequests: 0, BatchesSkipped: 0 }, Is.True,
-                e2e.Sink.Counters.Snapshot().ToString());
+            Assert.That(e2e.Counters.Snapshot() is { RowsSent: Rows, RowsDropped: 0, FailedRequests: 0, BatchesSkipped: 0 }, Is.True,
+                e2e.Counters.Snapshot().ToString());
         });
         return run;
     }
 
     private static IReadOnlyList<int> FileStreamStatuses(EndToEndHarness e2e, FakeRun run) =>
         [.. ServerView.FileStreamRequests(e2e.Server.State, run).Select(r => r.StatusCode)];
-
-    /// <summary>Passes every command on; just before the n-th batch goes to the sink, runs the fault injection.</summary>
-    private sealed class BeforeBatchSink(IRunSink inner, int batch, Action inject) : IRunSink
-    {
-        private int _batches;
-
-        public ValueTask HandleAsync(RunCommand command, CancellationToken cancellationToken)
-        {
-            if (command is LogBatch && ++_batches == batch)
-            {
-                inject();
-            }
-            return inner.HandleAsync(command, cancellationToken);
-        }
-    }
 }

@@ -26,33 +26,33 @@ public sealed class HeartbeatEndToEndTests
         Assert.That(ServerView.FileStreamRequests(e2e.Server.State, run).Select(r => r.At), Is.EqualTo(new[] { t0 }), "the batch, at virtual t0");
 
         time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
-        await e2e.Sink.WaitForHeartbeatsAsync();
+        await e2e.IdleAsync(() => true, "the shipper to sleep");
         Assert.Multiple(() =>
         {
             Assert.That(e2e.Server.State.Counters.Heartbeats, Is.Zero, "29.999 s idle: no heartbeat yet");
-            Assert.That(e2e.Sink.Counters.Heartbeats, Is.Zero);
+            Assert.That(e2e.Counters.Heartbeats, Is.Zero);
             Assert.That(ServerView.FileStreamRequests(e2e.Server.State, run), Has.Count.EqualTo(1));
         });
 
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await e2e.Sink.WaitForHeartbeatsAsync();
+        await e2e.IdleAsync(() => e2e.Server.State.Counters.Heartbeats == 1, "one heartbeat");
         Assert.Multiple(() =>
         {
             Assert.That(e2e.Server.State.Counters.Heartbeats, Is.EqualTo(1), "30 s idle: one {} heartbeat");
-            Assert.That(e2e.Sink.Counters.Heartbeats, Is.EqualTo(1));
+            Assert.That(e2e.Counters.Heartbeats, Is.EqualTo(1));
             Assert.That(ServerView.FileStreamRequests(e2e.Server.State, run).Select(r => (r.At - t0, r.StatusCode)),
                 Is.EqualTo(new[] { (TimeSpan.Zero, 200), (TimeSpan.FromSeconds(30), 200) }));
         });
 
         // Still idle: the next one 30 s after the heartbeat.
         time.Advance(TimeSpan.FromSeconds(30));
-        await e2e.Sink.WaitForHeartbeatsAsync();
+        await e2e.IdleAsync(() => e2e.Server.State.Counters.Heartbeats == 2, "a second heartbeat");
         Assert.That(e2e.Server.State.Counters.Heartbeats, Is.EqualTo(2), "60 s idle: a second heartbeat");
 
         var rowsBefore = run.LineCount(FakeFileNames.History);
         await live.CompleteAsync();
         time.Advance(TimeSpan.FromMinutes(5));
-        await e2e.Sink.WaitForHeartbeatsAsync();
+        await e2e.IdleAsync(() => true, "the shipper to sleep");
 
         Assert.Multiple(() =>
         {

@@ -16,6 +16,7 @@ public sealed class IdleResumeEndToEndTests
 
         live.Push(Game.Init(Session, 1800 * 120), Game.Stats(Session, 1800), Game.Stats(Session, 1801));
         await Wait.UntilAsync(() => live.Delivered.OfType<FinishRun>().Any(), () => "the idle finish");
+        await e2e.IdleAsync(() => e2e.Server.State.Runs.Count == 1 && e2e.Server.State.Runs[0].Complete, "the shipper to complete the idle run on the server");
         var run = e2e.Server.State.Runs.Single();
         var completeWhenIdle = run.Complete;
 

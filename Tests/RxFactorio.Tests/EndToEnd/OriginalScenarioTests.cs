@@ -60,7 +60,7 @@ public sealed class OriginalScenarioTests
             Assert.That(Kinds(e2e.Server.State), Is.EqualTo(new[] { "graphql UpsertBucket 200", "file_stream 200", "file_stream 200" }),
                 "one upsert, one batch, one complete");
             Assert.That(delivered.OfType<FinishRun>().Single().Reason, Is.EqualTo(RunEndReason.Shutdown));
-            Assert.That(e2e.Sink.Counters.Snapshot() with { Requests = 0 }, Is.EqualTo(new RxFactorio.Wandb.WandbStats(0, 0, 0, 10, 0, 0, 0, 0)));
+            Assert.That(e2e.Counters.Snapshot() with { Requests = 0 }, Is.EqualTo(new RxFactorio.Wandb.WandbStats(0, 0, 0, 10, 0, 0, 0, 0)));
         });
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Reactive.Testing;
 using RxFactorio.FakeWandb;
 using RxFactorio.Replay;
@@ -10,8 +9,8 @@ using RxFactorio.Wandb;
 
 namespace RxFactorio.Tests.RunLog;
 
-/// <summary>Uploading run logs to the W&amp;B-protocol server over real HTTP on 127.0.0.1.</summary>
-public sealed class RunLogUploaderTests
+/// <summary>What <c>rxfactorio sync</c> does (<see cref="RunLogSink.SyncAsync"/>: the live shipper), against the W&amp;B-protocol server over real HTTP on 127.0.0.1.</summary>
+public sealed class SyncTests
 {
     private string _dir = "";
 
@@ -24,23 +23,28 @@ public sealed class RunLogUploaderTests
     private string WriteOfflineRun(string recording)
     {
         var scheduler = new TestScheduler();
-        using var sink = new OfflineRunSink(new OfflineRunSinkOptions { RootDirectory = _dir, Clock = scheduler });
+        var sink = new RunLogSink(new RunLogSinkOptions { RootDirectory = _dir, Clock = scheduler });
         RecordingReader.ReadEvents(Parse.RepoFile("samples", "recordings", recording))
             .ReplayAt(ReplaySpeed.Max, scheduler)
             .ToRunCommands(new RunOptions { Random = new Random(5) }, scheduler)
             .SendTo(sink)
             .Subscribe();
         scheduler.Start();
-        return RunLogUploader.FindLogs(Path.Combine(_dir, "wandb")).Single();
+        sink.DisposeAsync().AsTask().Wait();
+        return OfflineLayout.FindLogs(Path.Combine(_dir, "wandb")).Single();
     }
 
-    private static RunLogUploader Uploader(FakeWandbServer server, int rowsPerBatch, HttpMessageHandler? handler = null) => new(
-        _ => WandbConnection.Create(
-            new WandbOptions { BaseUrl = server.BaseUrl, RetryBaseDelay = TimeSpan.FromMilliseconds(1), RetryMaxDelay = TimeSpan.FromMilliseconds(5) },
-            new WandbCredentials(server.ApiKey),
-            innerHandler: handler),
-        NullLogger.Instance,
-        rowsPerBatch);
+    private async Task<RunLogUploadResult> SyncAsync(FakeWandbServer server, string log, int rowsPerRequest, HttpMessageHandler? handler = null)
+    {
+        await using var sink = new RunLogSink(
+            new RunLogSinkOptions { RootDirectory = _dir, RowsPerRequest = rowsPerRequest, RetryFailedRunAfter = null },
+            WandbConnection.Create(
+                new WandbOptions { BaseUrl = server.BaseUrl, RetryBaseDelay = TimeSpan.FromMilliseconds(1), RetryMaxDelay = TimeSpan.FromMilliseconds(5) },
+                new WandbCredentials(server.ApiKey),
+                innerHandler: handler),
+            ownsConnection: true);
+        return (await sink.SyncAsync([log]).WaitAsync(TimeSpan.FromSeconds(30))).Single();
+    }
 
     /// <summary>Passes requests to the real server, but refuses the Nth file_stream request for good (HTTP 400).</summary>
     private sealed class RefuseNthFileStream(int n) : DelegatingHandler(new SocketsHttpHandler())
@@ -59,11 +63,14 @@ public sealed class RunLogUploaderTests
         var log = WriteOfflineRun("freeplay.jsonl");
         await using var server = await FakeWandbServer.StartAsync();
 
-        Assert.That(async () => await Uploader(server, 100, new RefuseNthFileStream(2)).UploadAsync(log), Throws.InstanceOf<WandbRequestException>(), "the second batch is refused for good");
+        var failed = await SyncAsync(server, log, 100, new RefuseNthFileStream(2));
         var afterFailure = server.State.Runs.Single().HistoryRows().Count;
-        var resumed = await Uploader(server, 100).UploadAsync(log);
+        var syncedAfterFailure = SyncedMarker.IsSynced(log);
+        var resumed = await SyncAsync(server, log, 100);
 
         var run = server.State.Runs.Single();
+        Assert.That(failed.Outcome, Is.EqualTo(RunLogUploadOutcome.Failed), "the second request is refused for good");
+        Assert.That(syncedAfterFailure, Is.False, "not marked synced after the failure");
         Assert.That(afterFailure, Is.EqualTo(100));
         Assert.That(resumed.Outcome, Is.EqualTo(RunLogUploadOutcome.Synced));
         Assert.That(resumed.RowsSent, Is.EqualTo(200), "only the rows the server did not have");
@@ -77,9 +84,9 @@ public sealed class RunLogUploaderTests
     {
         var log = WriteOfflineRun("freeplay.jsonl");
 
-        Assert.That(RunLogUploader.FindLogs(log), Is.EqualTo(new[] { log }));
-        Assert.That(RunLogUploader.FindLogs(Path.GetDirectoryName(log)!), Is.EqualTo(new[] { log }));
-        Assert.That(RunLogUploader.FindLogs(Path.Combine(_dir, "wandb")), Is.EqualTo(new[] { log }));
-        Assert.That(() => RunLogUploader.FindLogs(Path.Combine(_dir, "missing")), Throws.TypeOf<FileNotFoundException>().With.Message.Contains("missing"));
+        Assert.That(OfflineLayout.FindLogs(log), Is.EqualTo(new[] { log }));
+        Assert.That(OfflineLayout.FindLogs(Path.GetDirectoryName(log)!), Is.EqualTo(new[] { log }));
+        Assert.That(OfflineLayout.FindLogs(Path.Combine(_dir, "wandb")), Is.EqualTo(new[] { log }));
+        Assert.That(() => OfflineLayout.FindLogs(Path.Combine(_dir, "missing")), Throws.TypeOf<FileNotFoundException>().With.Message.Contains("missing"));
     }
 }

@@ -16,7 +16,7 @@ namespace RxFactorio.Tests.RunLog;
 /// The log-backed online sink against the real fake server over HTTP, with the client's clock in
 /// virtual time: rows wait on disk while W&amp;B is down, and every row arrives exactly once.
 /// </summary>
-public sealed class LoggedWandbSinkTests
+public sealed class RunLogSinkTests
 {
     private const int RowsPerRequest = 100;
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
@@ -40,13 +40,13 @@ public sealed class LoggedWandbSinkTests
         Summary = [new("production/iron-plate", first + count - 0.5)],
     };
 
-    private static LoggedWandbSink Sink(FakeWandbServer server, string dir, TimeProvider time) =>
-        new(WandbConnection.Create(new WandbOptions { BaseUrl = server.BaseUrl }, new WandbCredentials(server.ApiKey), null, time),
-            new LoggedWandbSinkOptions { RootDirectory = dir, RowsPerRequest = RowsPerRequest, RetryFailedRunAfter = TimeSpan.FromSeconds(30) },
+    private static RunLogSink Sink(FakeWandbServer server, string dir, TimeProvider time) =>
+        new(new RunLogSinkOptions { RootDirectory = dir, RowsPerRequest = RowsPerRequest, RetryFailedRunAfter = TimeSpan.FromSeconds(30), SendWindow = TimeSpan.Zero },
+            WandbConnection.Create(new WandbOptions { BaseUrl = server.BaseUrl }, new WandbCredentials(server.ApiKey), null, time),
             ownsConnection: true);
 
     /// <summary>Advances virtual time in steps until the sink has nothing left to send.</summary>
-    private static Task DrainInVirtualTime(LoggedWandbSink sink, FakeTimeProvider time) =>
+    private static Task DrainInVirtualTime(RunLogSink sink, FakeTimeProvider time) =>
         Wait.UntilAsync(() =>
         {
             time.Advance(TimeSpan.FromSeconds(5));
@@ -107,7 +107,7 @@ public sealed class LoggedWandbSinkTests
                 Is.EqualTo(Enumerable.Range(0, batches * rowsPerBatch).Select(s => s + 0.5)));
             Assert.That(RunLogAck.Load(log) is { Finished: true, HistoryLines: batches * rowsPerBatch }, Is.True);
             Assert.That(SyncedMarker.IsSynced(log), Is.True);
-            Assert.That(sink.Counters.RowsDropped, Is.Zero);
+            Assert.That(sink.Counters!.RowsDropped, Is.Zero);
         });
     }
 
@@ -179,7 +179,7 @@ public sealed class LoggedWandbSinkTests
         var blocker = dir.File("not-a-folder");
         File.WriteAllText(blocker, "a file where the wandb folder should go");
         var connection = WandbConnection.Create(new WandbOptions { BaseUrl = new Uri("http://127.0.0.1:9") }, new WandbCredentials(FakeWandbOptions.TestApiKey));
-        var sink = new LoggedWandbSink(connection, new LoggedWandbSinkOptions { RootDirectory = blocker }, ownsConnection: true);
+        var sink = new RunLogSink(new RunLogSinkOptions { RootDirectory = blocker }, connection, ownsConnection: true);
 
         var error = Assert.ThrowsAsync<IOException>(async () => await sink.HandleAsync(new StartRun { Run = Run() }, default));
 

@@ -8,16 +8,19 @@ using RxFactorio.Wandb;
 namespace RxFactorio.RunLog;
 
 /// <summary>
-/// Streams one run's log to W&amp;B: reads the records after the acknowledged ones, at most one
-/// batch at a time, sends them in order, saves <see cref="RunLogAck"/> after each acknowledged
-/// request, and sleeps until the log grows (or a heartbeat is due). An exit record finishes the
-/// run on W&amp;B; records after it (the run resumed) start it again under the same id.
+/// Streams one run's log to W&amp;B, live, after a restart and for <c>sync</c> alike: reads the
+/// records after the acknowledged ones, at most one request at a time, sends them in order, saves
+/// <see cref="RunLogAck"/> after each acknowledged request, and sleeps until the log grows (or a
+/// heartbeat is due). Rows gather in the log for up to <see cref="RunLogSinkOptions.SendWindow"/>
+/// (or until a request is full) before they go. An exit record finishes the run on W&amp;B; records
+/// after it (the run resumed) start it again under the same id.
 /// </summary>
-internal sealed partial class RunSender
+internal sealed partial class RunLogShipper
 {
-    private readonly LoggedWandbSink _sink;
-    private readonly LoggedWandbSink.LoggedRun _run;
-    private readonly LoggedWandbSinkOptions _options;
+    private readonly RunLogSink _sink;
+    private readonly WandbConnection _connection;
+    private readonly RunLogSink.LoggedRun _run;
+    private readonly RunLogSinkOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
     private readonly Lock _gate = new();
@@ -34,9 +37,15 @@ internal sealed partial class RunSender
     private bool _stoppedOnServer;
     private int _damageReported;
 
-    public RunSender(LoggedWandbSink sink, LoggedWandbSink.LoggedRun run, LoggedWandbSinkOptions options, ILogger logger, CancellationToken stopping)
+    private long _unread;
+    private volatile bool _parked;
+    private volatile bool _created;
+    private long _rowsSent;
+
+    public RunLogShipper(RunLogSink sink, WandbConnection connection, RunLogSink.LoggedRun run, RunLogSinkOptions options, ILogger logger, CancellationToken stopping)
     {
         _sink = sink;
+        _connection = connection;
         _run = run;
         _options = options;
         _logger = logger;
@@ -58,6 +67,18 @@ internal sealed partial class RunSender
         }
     }
 
+    /// <summary>History rows W&amp;B acknowledged from this log in this process.</summary>
+    public long RowsSent => Interlocked.Read(ref _rowsSent);
+
+    /// <summary>Why the run was given up (only without <see cref="RunLogSinkOptions.RetryFailedRunAfter"/>); <c>null</c> while it was not.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>Whether the run was stopped in the W&amp;B UI (the rest of its log is not sent).</summary>
+    public bool StoppedOnServer => _stoppedOnServer;
+
+    /// <summary>What damage was found in the log, if any.</summary>
+    public string? Damage { get; private set; }
+
     public string? Entity { get; private set; }
 
     public string? Project { get; private set; }
@@ -66,9 +87,10 @@ internal sealed partial class RunSender
 
     public void Start() => _loop = Task.Run(RunAsync, CancellationToken.None);
 
-    /// <summary>The log grew (or the run closed): read it again.</summary>
-    public void Signal()
+    /// <summary>The log grew by <paramref name="rows"/> history rows (or the run closed): read it again.</summary>
+    public void Signal(int rows = 0)
     {
+        Interlocked.Add(ref _unread, rows);
         TaskCompletionSource wake;
         lock (_gate)
         {
@@ -103,9 +125,13 @@ internal sealed partial class RunSender
         }
         _readOffset = _ack.LogOffset;
         _started = _ack.RecordNum > 0;
-        var time = _sink.Connection.TimeProvider;
+        var time = _connection.TimeProvider;
         while (!_stopping.IsCancellationRequested)
         {
+            if (!await GatherAsync(time).ConfigureAwait(false))
+            {
+                return;
+            }
             Task wake;
             lock (_gate)
             {
@@ -130,8 +156,15 @@ internal sealed partial class RunSender
             {
                 Volatile.Write(ref _pendingRows, 0);
                 _client = null;
-                LogFailed(_logger, _run.Folder.RunId, ex.Message, _options.RetryFailedRunAfter);
-                if (!await DelayAsync(_options.RetryFailedRunAfter, time).ConfigureAwait(false))
+                if (_options.RetryFailedRunAfter is not { } retryAfter)
+                {
+                    Failure = ex.Message;
+                    LogGivenUp(_logger, _run.Folder.RunId, ex.Message);
+                    _sink.NotifyChanged();
+                    return;
+                }
+                LogFailed(_logger, _run.Folder.RunId, ex.Message, retryAfter);
+                if (!await DelayAsync(retryAfter, time).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -162,19 +195,88 @@ internal sealed partial class RunSender
         }
     }
 
+    /// <summary>
+    /// The <c>Buffer</c> of what is sent: while the run is being written and fewer rows than a full
+    /// request wait unread, lets them gather for up to <see cref="RunLogSinkOptions.SendWindow"/>.
+    /// False when the shipper is stopped.
+    /// </summary>
+    private async Task<bool> GatherAsync(TimeProvider time)
+    {
+        if (_options.SendWindow <= TimeSpan.Zero || !Gathering)
+        {
+            return true;
+        }
+        var deadline = time.GetUtcNow() + _options.SendWindow;
+        while (Gathering)
+        {
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return true;
+            }
+            Task wake;
+            lock (_gate)
+            {
+                if (_wake.Task.IsCompleted)
+                {
+                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                wake = _wake.Task;
+            }
+            if (!Gathering)
+            {
+                return true;
+            }
+            try
+            {
+                await Task.WhenAny(wake, Task.Delay(remaining, time, _stopping)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            if (_stopping.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool Gathering => _run.WriterOpen && Interlocked.Read(ref _unread) is > 0 and var unread && unread < _options.RowsPerRequest;
+
+    /// <summary>Whether this shipper has created (or resumed) its run on W&amp;B.</summary>
+    public bool Created
+    {
+        get => _created;
+        private set => _created = value;
+    }
+
+    /// <summary>Whether the log's exit is acknowledged: the run is finished on W&amp;B (until the log grows again).</summary>
+    public bool FinishedOnServer => Volatile.Read(ref _ack).Finished && CaughtUp;
+
+    /// <summary>Whether the shipper has nothing to do and sleeps (its heartbeat timer, if any, is set).</summary>
+    public bool Parked => _parked;
+
     /// <summary>Sleeps until signalled; while the run is live on W&amp;B, wakes for heartbeats.</summary>
     private async Task WaitAsync(Task wake, TimeProvider time)
     {
-        var interval = _sink.Connection.Options.HeartbeatInterval;
+        var interval = _connection.Options.HeartbeatInterval;
         while (!_stopping.IsCancellationRequested && !wake.IsCompleted)
         {
             if (_client is not { State: WandbRunState.Running } client)
             {
-                await Task.WhenAny(wake, Task.Delay(Timeout.Infinite, _stopping)).ConfigureAwait(false);
+                var forever = Task.Delay(Timeout.Infinite, _stopping);
+                _parked = true;
+                await Task.WhenAny(wake, forever).ConfigureAwait(false);
+                _parked = false;
                 return;
             }
             var beat = Task.Delay(interval, time, _stopping);
-            if (await Task.WhenAny(wake, beat).ConfigureAwait(false) == wake || _stopping.IsCancellationRequested)
+            _parked = true;
+            var woken = await Task.WhenAny(wake, beat).ConfigureAwait(false) == wake;
+            _parked = false;
+            if (woken || _stopping.IsCancellationRequested)
             {
                 return;
             }
@@ -259,6 +361,7 @@ internal sealed partial class RunSender
                     if (_damageReported < reader.Report.Damage.Count)
                     {
                         _damageReported = reader.Report.Damage.Count;
+                        Damage = reader.Report.ToString();
                         LogDamaged(_logger, LogFile, reader.Report.ToString());
                     }
                 }
@@ -321,11 +424,15 @@ internal sealed partial class RunSender
                 {
                     if (client.State != WandbRunState.Stopped)
                     {
-                        throw new WandbRequestException("file_stream", _sink.Connection.Options.NetLocation, null, null,
+                        throw new WandbRequestException("file_stream", _connection.Options.NetLocation, null, null,
                             $"W&B run {_runInfo.RunId} could not be sent ({client.State})");
                     }
                     _stoppedOnServer = true;
                     LogStopped(_logger, _runInfo.RunId);
+                }
+                else
+                {
+                    Interlocked.Add(ref _rowsSent, rows.Count);
                 }
             }
             if (exitCode is { } code && client.State == WandbRunState.Running)
@@ -341,7 +448,7 @@ internal sealed partial class RunSender
         }
         else if (hasData && _stoppedOnServer)
         {
-            _sink.Counters.AddRowsDropped(rows.Count);
+            _connection.Counters.AddRowsDropped(rows.Count);
         }
         _ack = _ack with
         {
@@ -350,10 +457,14 @@ internal sealed partial class RunSender
             LogOffset = lastEnd,
             LastStep = rows.Count > 0 ? rows[^1].Step : _ack.LastStep,
             Finished = exitCode is not null || (!hasData && _ack.Finished),
-            UpdatedAt = _sink.Connection.TimeProvider.GetUtcNow(),
+            UpdatedAt = _connection.TimeProvider.GetUtcNow(),
         };
         _ack.Save(LogFile);
         _readOffset = lastEnd;
+        if (Interlocked.Add(ref _unread, -rows.Count) < 0)
+        {
+            Interlocked.Exchange(ref _unread, 0);
+        }
         Volatile.Write(ref _pendingRows, 0);
         return true;
     }
@@ -364,16 +475,25 @@ internal sealed partial class RunSender
         {
             return running;
         }
-        var client = _sink.Connection.CreateRunClient(_runInfo!);
+        if (!Created)
+        {
+            await _sink.WaitForTurnAsync(_run, _stopping).ConfigureAwait(false);
+        }
+        var client = _connection.CreateRunClient(_runInfo!);
         client.ContinueAt(_ack.HistoryLines, _ack.OutputLines);
         await client.StartAsync(resumed: _started, _stopping).ConfigureAwait(false);
         if (client.State != WandbRunState.Running)
         {
-            throw new WandbRequestException("UpsertBucket", _sink.Connection.Options.NetLocation, null, null,
+            throw new WandbRequestException("UpsertBucket", _connection.Options.NetLocation, null, null,
                 $"W&B run {_runInfo!.RunId} could not be started ({client.State})");
         }
         _started = true;
         _client = client;
+        if (!Created)
+        {
+            Created = true;
+            _sink.NotifyChanged();
+        }
         Entity = client.Entity;
         Project = client.Project;
         return client;
@@ -422,6 +542,9 @@ internal sealed partial class RunSender
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId} could not be sent ({Reason}); its rows wait in the run log, next attempt in {Delay}")]
     private static partial void LogFailed(ILogger logger, string runId, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId} could not be sent ({Reason}); its rows stay in the run log")]
+    private static partial void LogGivenUp(ILogger logger, string runId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId} was stopped in the wandb UI: the rest of its log is not sent")]
     private static partial void LogStopped(ILogger logger, string runId);

@@ -3,10 +3,10 @@ using RxFactorio.Sources;
 
 namespace RxFactorio.RunLog;
 
-/// <summary>Where a <see cref="LoggedWandbSink"/> keeps its run logs, and how it sends them.</summary>
-public sealed record LoggedWandbSinkOptions
+/// <summary>Where a <see cref="RunLogSink"/> keeps its run logs, and how its shipper sends them.</summary>
+public sealed record RunLogSinkOptions
 {
-    /// <summary>The root directory: W&amp;B's <c>WANDB_DIR</c>, or the working directory. Run logs go to <c>wandb/run-…/</c> in it.</summary>
+    /// <summary>The root directory: W&amp;B's <c>WANDB_DIR</c>, or the working directory. Run logs go to <c>wandb/run-…/</c> (online) or <c>wandb/offline-run-…/</c> in it.</summary>
     public required string RootDirectory { get; init; }
 
     /// <summary>The W&amp;B entity written into run records (for a later <c>sync</c>); <c>null</c> leaves it to the server.</summary>
@@ -24,13 +24,23 @@ public sealed record LoggedWandbSinkOptions
     /// <summary>The time zone of folder timestamps; <c>null</c> = local time, as W&amp;B does.</summary>
     public TimeZoneInfo? TimeZone { get; init; }
 
-    /// <summary>The most history rows a sender reads from the log into one batch (and so holds in memory).</summary>
+    /// <summary>The most history rows the shipper reads from a log into one request (and so holds in memory per run).</summary>
     public int RowsPerRequest { get; init; } = 500;
 
-    /// <summary>How long a sender waits (on the connection's clock) before it tries a run again whose request failed for good.</summary>
-    public TimeSpan RetryFailedRunAfter { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long the shipper lets rows gather in the log before it sends fewer than
+    /// <see cref="RowsPerRequest"/> of them (on the connection's clock): the <c>Buffer</c> of what is sent.
+    /// A finished run, and a full request, go at once. Zero sends whatever is there.
+    /// </summary>
+    public TimeSpan SendWindow { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The checkpoints to keep, by source display name (the runs' <see cref="Runs.RunKey.Source"/>): tailed files only.</summary>
+    /// <summary>
+    /// How long the shipper waits (on the connection's clock) before it tries a run again whose
+    /// request failed for good; <c>null</c> gives the run up (what <c>sync</c> does: the run is reported failed and stays unsynced).
+    /// </summary>
+    public TimeSpan? RetryFailedRunAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The checkpoints to keep, by source display name (the runs' <see cref="Runs.RunKey.Source"/>).</summary>
     public IReadOnlyDictionary<string, SourceCheckpointStore> Checkpoints { get; init; } = new Dictionary<string, SourceCheckpointStore>();
 
     /// <summary>

@@ -9,7 +9,7 @@ using RxFactorio.Tests.Support;
 namespace RxFactorio.Tests.RunLog;
 
 /// <summary>The offline sink at the end of the real pipeline, in virtual time (1 scheduler tick = 100 ns).</summary>
-public sealed class OfflineRunSinkTests : ReactiveTest
+public sealed class OfflineRunLogSinkTests : ReactiveTest
 {
     private const string Hostile = "../../etc/passwd 💥";
 
@@ -20,18 +20,18 @@ public sealed class OfflineRunSinkTests : ReactiveTest
         Random = new Random(42),
     };
 
-    private static OfflineRunSink Sink(string root, TestScheduler scheduler) =>
-        new(new OfflineRunSinkOptions { RootDirectory = root, Clock = scheduler, TimeZone = TimeZoneInfo.Utc, Project = "factorio" });
+    private static RunLogSink Sink(string root, TestScheduler scheduler) =>
+        new(new RunLogSinkOptions { RootDirectory = root, Clock = scheduler, TimeZone = TimeZoneInfo.Utc, Project = "factorio" });
 
-    private static IList<Recorded<System.Reactive.Notification<RunCommand>>> Run(TestScheduler scheduler, ITestableObservable<FactorioEvent> events, OfflineRunSink sink) =>
+    private static IList<Recorded<System.Reactive.Notification<RunCommand>>> Run(TestScheduler scheduler, ITestableObservable<FactorioEvent> events, RunLogSink sink) =>
         scheduler.Start(() => events.ToRunCommands(Options, scheduler).SendTo(sink), created: 100, subscribed: 200, disposed: 5000).Messages;
 
     [Test]
-    public void Pipeline_WritesOneOfflineRunFolder_WithNoSessionIdInAnyPath()
+    public async Task Pipeline_WritesOneOfflineRunFolder_WithNoSessionIdInAnyPath()
     {
         using var dir = new TempDirectory();
         var scheduler = new TestScheduler();
-        using var sink = Sink(dir.Path, scheduler);
+        await using var sink = Sink(dir.Path, scheduler);
         var events = scheduler.CreateHotObservable(
             OnNext<FactorioEvent>(210, Ev.Init(Hostile, 0)),
             OnNext<FactorioEvent>(220, Ev.Stats(Hostile, 1, production: ("iron-plate", 1.5))),
@@ -42,7 +42,7 @@ public sealed class OfflineRunSinkTests : ReactiveTest
         var messages = Run(scheduler, events, sink);
 
         Assert.That(messages[^1].Value.Kind, Is.EqualTo(System.Reactive.NotificationKind.OnCompleted));
-        var folder = sink.RunDirectories.Single();
+        var folder = sink.RunFolders.Single();
         Assert.That(Path.GetDirectoryName(folder), Is.EqualTo(Path.Combine(dir.Path, "wandb")));
         Assert.That(Path.GetFileName(folder), Does.Match("^offline-run-[0-9]{8}_[0-9]{6}-[a-z0-9]{8}$"));
         var runId = Path.GetFileName(folder)[^8..];
@@ -82,11 +82,11 @@ public sealed class OfflineRunSinkTests : ReactiveTest
     }
 
     [Test]
-    public void IdleRunThatResumes_ContinuesInTheSameFolderAndLog_WithOneExitAtTheEnd()
+    public async Task IdleRunThatResumes_ContinuesInTheSameFolderAndLog_AfterItsEarlierExit()
     {
         using var dir = new TempDirectory();
         var scheduler = new TestScheduler();
-        using var sink = Sink(dir.Path, scheduler);
+        await using var sink = Sink(dir.Path, scheduler);
         var events = scheduler.CreateHotObservable(
             OnNext<FactorioEvent>(210, Ev.Stats("s", 1, production: ("coal", 1))),
             OnNext<FactorioEvent>(1000, Ev.Stats("s", 2, production: ("coal", 2))),
@@ -94,13 +94,13 @@ public sealed class OfflineRunSinkTests : ReactiveTest
 
         Run(scheduler, events, sink);
 
-        var folder = sink.RunDirectories.Single();
+        var folder = sink.RunFolders.Single();
         var log = Directory.GetFiles(folder, "*.wandb").Single();
         var contents = RunLogReader.Read(log);
         Assert.That(contents.History.Select(r => r.Step), Is.EqualTo(new long[] { 1, 2 }));
         Assert.That(contents.IsFinished);
         var kinds = LevelDbLogReader.ReadAll(log).Records.Select(r => RxFactorio.RunLog.Proto.Record.Parser.ParseFrom(r.Payload).RecordTypeCase.ToString()).ToList();
-        Assert.That(kinds, Is.EqualTo(new[] { "Header", "Run", "History", "Summary", "History", "Summary", "Exit", "Final" }));
+        Assert.That(kinds, Is.EqualTo(new[] { "Header", "Run", "History", "Summary", "Exit", "Final", "History", "Summary", "Exit", "Final" }));
         Assert.That(Directory.GetDirectories(Path.Combine(dir.Path, "wandb"), "offline-run-*"), Has.Length.EqualTo(1));
     }
 
@@ -111,22 +111,22 @@ public sealed class OfflineRunSinkTests : ReactiveTest
         var run = new RunInfo { RunId = "k3y9ab01", DisplayName = "s_1", Key = new RunKey("a", "s", 1), StartTick = 0 };
         var row = new HistoryRow(1, 120, 2, DateTimeOffset.UnixEpoch, [new("coal", 1), new("tick", 120)]);
         var folder = "";
-        using (var first = new OfflineRunSink(new OfflineRunSinkOptions { RootDirectory = dir.Path }))
+        await using (var first = new RunLogSink(new RunLogSinkOptions { RootDirectory = dir.Path }))
         {
             await first.HandleAsync(new StartRun { Run = run }, default);
             await first.HandleAsync(new LogBatch { Run = run, Rows = [row] }, default);
             await first.HandleAsync(new FinishRun { Run = run, Reason = RunEndReason.Idle }, default);
-            folder = first.RunDirectories.Single();
+            folder = first.RunFolders.Single();
         }
         var log = Path.Combine(folder, "run-k3y9ab01.wandb");
         SyncedMarker.Mark(log);
 
-        using (var second = new OfflineRunSink(new OfflineRunSinkOptions { RootDirectory = dir.Path }))
+        await using (var second = new RunLogSink(new RunLogSinkOptions { RootDirectory = dir.Path }))
         {
             await second.HandleAsync(new StartRun { Run = run, Resumed = true }, default);
             await second.HandleAsync(new LogBatch { Run = run, Rows = [row with { Step = 2, Tick = 240 }], LogLines = ["later"] }, default);
             await second.HandleAsync(new FinishRun { Run = run, Reason = RunEndReason.Shutdown }, default);
-            Assert.That(second.RunDirectories, Is.EqualTo(new[] { folder }));
+            Assert.That(second.RunFolders, Is.EqualTo(new[] { folder }));
         }
 
         var contents = RunLogReader.Read(log);
@@ -137,14 +137,14 @@ public sealed class OfflineRunSinkTests : ReactiveTest
     }
 
     [Test]
-    public void UnwritableRoot_IsAnIOExceptionNamingThePath_ThroughThePipeline()
+    public async Task UnwritableRoot_IsAnIOExceptionNamingThePath_ThroughThePipeline()
     {
         using var dir = new TempDirectory();
         // A regular file where a folder must go: fails even for root, unlike permission bits.
         var blocker = dir.File("blocker");
         File.WriteAllText(blocker, "");
         var scheduler = new TestScheduler();
-        using var sink = Sink(Path.Combine(blocker, "root"), scheduler);
+        await using var sink = Sink(Path.Combine(blocker, "root"), scheduler);
         var events = scheduler.CreateHotObservable(
             OnNext<FactorioEvent>(210, Ev.Init("s", 0)),
             OnCompleted<FactorioEvent>(300));
