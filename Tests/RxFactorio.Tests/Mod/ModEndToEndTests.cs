@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using RxFactorio.FakeWandb;
 using RxFactorio.FakeWandb.State;
 using RxFactorio.Tests.EndToEnd;
@@ -7,7 +9,8 @@ namespace RxFactorio.Tests.Mod;
 
 /// <summary>
 /// The mod's output, as the harness records it, fed to the real <c>rxfactorio run</c> (child
-/// process) talking to the fake W&amp;B server on 127.0.0.1: the path a user runs.
+/// process) talking to the fake W&amp;B server on 127.0.0.1: the path a user runs. Both
+/// transports carry the same game, so both must give the same two runs.
 /// </summary>
 [NonParallelizable]
 public sealed class ModEndToEndTests
@@ -62,6 +65,64 @@ public sealed class ModEndToEndTests
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         AssertTheDefaultGame(result, _server.State.Runs);
+    }
+
+    [Test]
+    public async Task UdpTransport_DatagramsToTheUdpSource_TheSameRunsAndRowsAsTheFile()
+    {
+        var harness = await LuaHarness.RunAsync("udp", Path.Combine(_dir, "harness.datagrams"));
+        Assert.That(harness.ExitCode, Is.EqualTo(0), harness.Explain);
+        var datagrams = UdpDatagramFile.Read(harness.OutputPath);
+        var port = FreeUdpPort();
+        var source = $"udp://127.0.0.1:{port}";
+        var healthUrl = $"http://127.0.0.1:{Prometheus.FreePort()}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms", "--health-url", healthUrl], Online(), _dir);
+        await run.WaitUntilAsync(() => run.Error.Contains($"Listening for datagrams on {source}", StringComparison.Ordinal), "the UDP source to listen");
+        using (var game = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            var to = new IPEndPoint(IPAddress.Loopback, port);
+            // NOTE: like the game, the sender does not wait for anyone; it only sends the next 50 once the
+            // client has parsed the last ones, so that a burst cannot overrun the socket's receive buffer.
+            for (var sent = 0; sent < datagrams.Count;)
+            {
+                foreach (var datagram in datagrams.Skip(sent).Take(50))
+                {
+                    game.SendTo(datagram, to);
+                }
+                sent = Math.Min(sent + 50, datagrams.Count);
+                var expected = sent;
+                await run.WaitUntilAsync(() => Events(http, healthUrl) >= expected, $"the client to parse {expected} lines");
+            }
+        }
+        await run.WaitUntilAsync(
+            () => _server.State.Runs.Count == 2 && _server.State.Runs.Any(r => r.Complete) && _server.State.Runs.Sum(r => r.HistoryRows().Count) >= 100,
+            "the first run finished and 49 rows of the second sent");
+        await run.SignalAsync("TERM");
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        AssertTheDefaultGame(result, _server.State.Runs);
+        Assert.That(result.Error, Does.Not.Contain("line not accepted"));
+    }
+
+    private static double Events(HttpClient http, string healthUrl)
+    {
+        try
+        {
+            return Prometheus.Parse(http.GetStringAsync(healthUrl + "/metrics").GetAwaiter().GetResult()).Sum("rxfactorio_events_total");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
     /// <summary>What the harness's default game gives on the server, whichever transport carried it.</summary>
