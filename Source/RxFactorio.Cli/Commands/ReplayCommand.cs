@@ -24,7 +24,7 @@ internal static class ReplayCommand
         {
             if (!ReplaySpeed.TryParse(r.GetValueOrDefault<string>(), out _))
             {
-                r.AddError($"--speed '{Validation.Printable.Of(r.GetValueOrDefault<string>() ?? "", 40)}' must be 'max' or a positive number, e.g. 1 or 10.");
+                r.AddError($"--speed '{RxFactorio.Diagnostics.Printable.Of(r.GetValueOrDefault<string>() ?? "", 40)}' must be 'max' or a positive number, e.g. 1 or 10.");
             }
         });
         var common = new CommonOptions();
@@ -33,6 +33,8 @@ internal static class ReplayCommand
             rows at step = cycle, at game time (tick / 60 s) divided by --speed.
             Without a W&B API key the runs are written offline to ./wandb (upload them later with sync).
             Ctrl+C/SIGTERM stops early and still flushes and finishes every run (a second one stops at once).
+            Exit code 0 when every accepted row was delivered (rejected lines are reported, not a
+            failure), 1 on a runtime failure, 2 for configuration or authentication errors.
 
             Examples:
               rxfactorio replay samples/recordings/freeplay.jsonl
@@ -48,7 +50,7 @@ internal static class ReplayCommand
             var paths = parse.GetValue(files) ?? [];
             if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
             {
-                await environment.Error.WriteLineAsync($"rxfactorio replay: file not found: {Validation.Printable.Of(missing, 300)}");
+                await environment.Error.WriteLineAsync($"rxfactorio replay: file not found: {RxFactorio.Diagnostics.Printable.Of(missing, 300)}");
                 return ExitCodes.Usage;
             }
             ReplaySpeed.TryParse(parse.GetValue(speed), out var pace);

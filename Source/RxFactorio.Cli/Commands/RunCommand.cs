@@ -17,29 +17,32 @@ internal static class RunCommand
     {
         var sources = new Option<string[]>("--source")
         {
-            Description = $"A FIFO, a file the game appends to, or - for stdin; repeat for several games. Default: {DefaultSource()}",
+            Description = $"A FIFO, a file the game appends to, udp://127.0.0.1:PORT (the port the game sends to with --enable-lua-udp), or - for stdin; repeat for several games, kinds may be mixed. Default: {DefaultSource()}",
             AllowMultipleArgumentsPerToken = false,
         };
         var fromEnd = new Option<bool>("--from-end") { Description = "For a tailed file: skip what is already in it and read only new lines." };
+        var udpAllowRemote = new Option<bool>("--udp-allow-remote") { Description = "Allow a udp:// source on an address that is not loopback, e.g. udp://0.0.0.0:34200 (anyone who reaches the port can write telemetry)." };
         var common = new CommonOptions();
         var command = new Command("run", """
-            Stream a live game to W&B: read the mod's JSON Lines from a FIFO or a file, one run per
-            game session, until Ctrl+C or SIGTERM; then every run is flushed and finished within
+            Stream a live game to W&B: read the mod's JSON Lines from a FIFO, a file or a UDP port, one
+            run per game session, until Ctrl+C or SIGTERM; then every run is flushed and finished within
             --shutdown-timeout (a second Ctrl+C/SIGTERM stops at once, leaving runs unfinished).
-            Exit code 0 when everything was delivered, 1 on a runtime failure, 2 for configuration
-            or authentication errors.
+            Exit code 0 when every accepted row was delivered (rejected lines are reported, not a
+            failure), 1 on a runtime failure, 2 for configuration or authentication errors.
             Start it BEFORE the game: it creates the FIFO, and a game writing to a FIFO that nobody
-            reads freezes.
+            reads freezes. A UDP port never blocks the game, but what it sends while nothing listens
+            is lost.
 
             Examples:
               rxfactorio run
               rxfactorio run --source ~/.factorio/script-output/events.pipe --project my-factory
               rxfactorio run --source server1/events.jsonl --source server2/events.jsonl --from-end
+              rxfactorio run --source udp://127.0.0.1:34200 --source udp://127.0.0.1:34201
               rxfactorio run --health-url http://127.0.0.1:9464 --log-format json
               rxfactorio run --print-config
             """)
         {
-            sources, fromEnd,
+            sources, fromEnd, udpAllowRemote,
         };
         common.AddTo(command);
         command.SetAction((parse, ct) =>
@@ -47,6 +50,12 @@ internal static class RunCommand
             var given = parse.GetValue(sources) is { Length: > 0 } flags ? flags : null;
             var paths = given ?? [DefaultSource()];
             var tail = new TailOptions { FromEnd = parse.GetValue(fromEnd) };
+            var allowRemote = parse.GetValue(udpAllowRemote);
+            if (UdpSources.FirstError(paths, allowRemote) is { } error)
+            {
+                environment.Error.WriteLine($"rxfactorio run: --source {error}");
+                return Task.FromResult(ExitCodes.Usage);
+            }
             RecoveryPlan? recovery = null;
             return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers, states) =>
                 paths.Select(path =>
@@ -59,12 +68,13 @@ internal static class RunCommand
                             options = tail with { PositionChanged = checkpoint.Observe };
                             if (recovery.StartAt.TryGetValue(path, out var start))
                             {
-                                options = options with { StartAt = start.At };
+                                options = options with { StartAt = start.At, StartFingerprint = start.Fingerprint };
                                 framing = framing with { StartOffset = start.At.Offset, StartLineNumber = start.Line };
                             }
                         }
+                        var udp = new UdpSourceOptions { AllowRemote = allowRemote, Diagnostics = diagnostics };
                         return LiveSources
-                            .Open(path, options, loggers.CreateLogger("rxfactorio.source"), states.Track(path))
+                            .Open(path, options, loggers.CreateLogger("rxfactorio.source"), states.Track(path), udp)
                             .ToEvents(path, framing, new ParseOptions { Diagnostics = diagnostics });
                     })
                     .Merge(),

@@ -58,7 +58,7 @@ internal static class SyncCommand
                         failed += result.Outcome is RunLogUploadOutcome.Failed or RunLogUploadOutcome.Unreadable ? 1 : 0;
                         var where = result.Entity is null ? "" : $"  {RunUrls.For(settings.Wandb.BaseUrl, result.Entity, result.Project, result.RunId)}";
                         await environment.Output.WriteLineAsync(
-                            $"{result.Outcome.ToString().ToLowerInvariant(),-14} {Validation.Printable.Of(result.LogFile, 200)}  rows sent {result.RowsSent}{where}{(result.Problem is null ? "" : $"  ({result.Problem})")}");
+                            $"{result.Outcome.ToString().ToLowerInvariant(),-14} {RxFactorio.Diagnostics.Printable.Of(result.LogFile, 200)}  rows sent {result.RowsSent}{where}{(result.Problem is null ? "" : $"  ({result.Problem})")}");
                     }
                 }
                 await environment.Output.WriteLineAsync($"{logs.Count} run log(s): {logs.Count - failed} synced or already synced, {failed} not");

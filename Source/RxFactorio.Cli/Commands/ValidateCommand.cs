@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RxFactorio.Cli.Validation;
+using RxFactorio.Diagnostics;
 using RxFactorio.Framing;
 
 namespace RxFactorio.Cli.Commands;

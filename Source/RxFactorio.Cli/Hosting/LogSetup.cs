@@ -58,10 +58,11 @@ internal sealed class HumanConsoleFormatter(ConsoleStatus status) : ConsoleForma
             LogLevel.Error => "fail  ",
             _ => "crit  ",
         });
-        textWriter.Write(message?.ReplaceLineEndings(" "));
+        // NOTE: every message is escaped here too, so no argument (a name, a server's text) can break the line or send terminal escapes.
+        textWriter.Write(message is null ? null : RxFactorio.Diagnostics.Printable.Escape(message));
         if (logEntry.Exception is { } ex)
         {
-            textWriter.Write($" ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")})");
+            textWriter.Write($" ({ex.GetType().Name}: {RxFactorio.Diagnostics.Printable.Escape(ex.Message)})");
         }
         textWriter.Write('\n');
     }

@@ -80,10 +80,10 @@ internal static partial class PipelineHost
         switch (command)
         {
             case StartRun start:
-                LogRunStarted(logger, start.Resumed ? "resumed" : "started", Validation.Printable.Of(start.Run.DisplayName), start.Run.RunId, location ?? "-");
+                LogRunStarted(logger, start.Resumed ? "resumed" : "started", RxFactorio.Diagnostics.Printable.Of(start.Run.DisplayName), start.Run.RunId, location ?? "-");
                 break;
             case FinishRun finish:
-                LogRunFinished(logger, Validation.Printable.Of(finish.Run.DisplayName), finish.Run.RunId, finish.Reason);
+                LogRunFinished(logger, RxFactorio.Diagnostics.Printable.Of(finish.Run.DisplayName), finish.Run.RunId, finish.Reason);
                 break;
         }
     }

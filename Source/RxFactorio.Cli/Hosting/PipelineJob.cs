@@ -65,14 +65,25 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             {
                 server = MonitoringServer.Start(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System) { SourcesStayOpen = request.LiveSources }, logger);
             }
+            // NOTE: the key is checked at start, beside the reading (never before it: a FIFO writer must not wait);
+            // a refusal fails /healthz at once and stops the pipeline gracefully (rows stay in the run log), exit 2.
+            using var keyRefused = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var keyCheck = sink.Connection is { } connection
+                ? WandbKeyCheck.Start(connection, refused => { metrics.Fail(refused.Message); CancelQuietly(keyRefused); }, keyRefused.Token)
+                : null;
+            using var cutRetryWaits = stop.Register(() => sink.Connection?.CutRetryWaitsAt(sink.Connection.TimeProvider.GetUtcNow() + settings.ShutdownTimeout));
             PipelineOutcome outcome;
             using (new LiveStatus(metrics, diagnosticLog, logger, TimeProvider.System, status, request.ReplayBytes))
             {
                 outcome = await PipelineHost.RunAsync(
                     scheduler => request.Events(scheduler, runs.Diagnostics!, loggers, metrics.Sources),
-                    sink.Sink, runs, new HandOffOptions { WhenFull = request.WhenBehind }, logger, stop,
+                    sink.Sink, runs, new HandOffOptions { WhenFull = request.WhenBehind }, logger, keyRefused.Token,
                     run => sink.Locate(settings, run),
                     metrics, signals.Abort).ConfigureAwait(false);
+            }
+            if (keyCheck?.Rejection is { } rejection)
+            {
+                throw rejection;
             }
             if (!outcome.Aborted)
             {
@@ -131,6 +142,18 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         }
     }
 
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The job had already ended: nothing left to stop.
+        }
+    }
+
     private static long RunLogBytes(string folder) =>
         Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.wandb", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
 
@@ -140,7 +163,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         foreach (var run in outcome.Runs)
         {
             var where = run.Location is { } location ? $"  {location}" : "";
-            output.WriteLine($"  {Validation.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {run.Rows}  last step {run.LastStep?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
+            output.WriteLine($"  {RxFactorio.Diagnostics.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {run.Rows}  last step {run.LastStep?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
         }
         if (diagnostics.Total > 0)
         {

@@ -20,8 +20,8 @@ internal sealed class RecoveryPlan
     /// <summary>The runs the run stage continues.</summary>
     public List<ResumedRun> Runs { get; } = [];
 
-    /// <summary>Where each tailed source reads on, with the line number there.</summary>
-    public Dictionary<string, (TailPosition At, long Line)> StartAt { get; } = new(StringComparer.Ordinal);
+    /// <summary>Where each tailed source reads on, with the line number and the fingerprint of the bytes before it.</summary>
+    public Dictionary<string, (TailPosition At, long Line, string? Fingerprint)> StartAt { get; } = new(StringComparer.Ordinal);
 
     public static RecoveryPlan ForSources(IEnumerable<string> paths, string rootDirectory, ILogger logger)
     {
@@ -43,10 +43,10 @@ internal sealed class RecoveryPlan
             plan.RecoveredSources[checkpoint.RunId] = path;
             if (store.ResumePosition(checkpoint) is not { } at)
             {
-                logger.LogWarning("{Source} is not the file its checkpoint was taken of (replaced or truncated): reading it from the start, in a new run", path);
+                logger.LogWarning("{Source} is not the file its checkpoint was taken of (replaced, truncated, or rewritten in place): reading it from the start, with line numbers from 1", path);
                 continue;
             }
-            plan.StartAt[path] = (at, checkpoint.Line);
+            plan.StartAt[path] = (at, checkpoint.Line, checkpoint.Fingerprint);
             if (layout.FindRunFolder(checkpoint.RunId) is not { } folder)
             {
                 continue;

@@ -29,6 +29,9 @@ internal sealed class SinkChoice : IAsyncDisposable
     /// <summary>The run-log sink; <c>null</c> when disabled.</summary>
     public RunLogSink? RunLog { get; }
 
+    /// <summary>The W&amp;B connection of an online sink (for the key check at start); <c>null</c> otherwise.</summary>
+    public WandbConnection? Connection => RunLog?.Connection;
+
     /// <summary>
     /// After the pipeline: online, finishes recovered runs and waits (bounded) until W&amp;B has
     /// everything; what it has not stays in the run logs for the next start or <c>sync</c>.
@@ -43,11 +46,15 @@ internal sealed class SinkChoice : IAsyncDisposable
             return;
         }
         bool drained;
+        // NOTE: a retry wait that would outlast the deadline is cut (the connection gives its request up), and then
+        // waiting on is pointless: the drain ends at once, the rows stay in the run logs.
+        Connection?.CutRetryWaitsAt(Connection.TimeProvider.GetUtcNow() + timeout);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Connection?.RetryWaitCut ?? CancellationToken.None);
         try
         {
-            drained = await online.CompleteAsync(timeout, cancellationToken);
+            drained = await online.CompleteAsync(timeout, giveUp.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
         {
             drained = false;
         }

@@ -6,7 +6,7 @@ namespace RxFactorio.Cli.Monitoring;
 /// <summary>
 /// Logs bad input without flooding: the first <see cref="LogFirst"/> diagnostics one line each
 /// (source, line number, reason), then at most one summary line per <see cref="SummaryEvery"/>
-/// with how many more there were, by reason. Thread-safe; time comes from a <see cref="TimeProvider"/>.
+/// with how many more there were, by reason. Sources and details are escaped (<see cref="Printable"/>): one diagnostic is one log line. Thread-safe; time comes from a <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed partial class DiagnosticLog(ILogger logger, TimeProvider time) : IObserver<IngestDiagnostic>
 {
@@ -26,7 +26,7 @@ internal sealed partial class DiagnosticLog(ILogger logger, TimeProvider time) :
             if (_logged < LogFirst)
             {
                 _logged++;
-                LogDiagnostic(logger, value.Source, value.LineNumber, value.Reason, value.Detail, _logged == LogFirst ? " (further ones are summarised once a minute)" : "");
+                LogDiagnostic(logger, Printable.Escape(value.Source), value.LineNumber, value.Reason, Printable.Escape(value.Detail), _logged == LogFirst ? " (further ones are summarised once a minute)" : "");
                 _lastSummary = time.GetUtcNow();
                 return;
             }
@@ -67,7 +67,7 @@ internal sealed partial class DiagnosticLog(ILogger logger, TimeProvider time) :
         }
         var total = _suppressed.Values.Sum();
         var byReason = string.Join(", ", _suppressed.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}"));
-        var last = lastSource is null ? "" : $"; latest at {lastSource}:{lastLine}";
+        var last = lastSource is null ? "" : $"; latest at {Printable.Escape(lastSource)}:{lastLine}";
         LogSummary(logger, total, byReason, last);
         _suppressed.Clear();
         _lastSummary = time.GetUtcNow();

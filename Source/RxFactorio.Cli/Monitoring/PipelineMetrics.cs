@@ -46,7 +46,14 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
 
     public string? Failure => _failure;
 
-    public void SetState(PipelineState state) => _state = state;
+    /// <summary>Moves to <paramref name="state"/>, unless the pipeline has failed (a failure stays what health reports).</summary>
+    public void SetState(PipelineState state)
+    {
+        if (_state != PipelineState.Failed)
+        {
+            _state = state;
+        }
+    }
 
     public void Fail(string reason)
     {

@@ -73,7 +73,7 @@ internal sealed class SourceStates
     {
         lock (_gate)
         {
-            return [.. _order.Select(s => new SourceStatus(Validation.Printable.Of(s, 300), _states[s]))];
+            return [.. _order.Select(s => new SourceStatus(RxFactorio.Diagnostics.Printable.Of(s, 300), _states[s]))];
         }
     }
 }

@@ -45,7 +45,7 @@ internal static class EffectiveConfig
         var width = rows.Max(r => r.Key.Length);
         foreach (var (key, value, where) in rows)
         {
-            output.WriteLine($"{key.PadRight(width)}  {Validation.Printable.Of(value, 300)}  {where}".TrimEnd());
+            output.WriteLine($"{key.PadRight(width)}  {RxFactorio.Diagnostics.Printable.Of(value, 300)}  {where}".TrimEnd());
         }
         output.Flush();
     }

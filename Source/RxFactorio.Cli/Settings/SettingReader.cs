@@ -74,5 +74,5 @@ internal sealed class SettingReader(IConfigurationRoot config)
     }
 
     private SettingsError Bad(string key, string text, string expected) =>
-        new($"setting '{key}' {Where(key)}: '{Validation.Printable.Of(text, 60)}' is not {expected}");
+        new($"setting '{key}' {Where(key)}: '{RxFactorio.Diagnostics.Printable.Of(text, 60)}' is not {expected}");
 }

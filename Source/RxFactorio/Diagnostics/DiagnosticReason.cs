@@ -35,4 +35,22 @@ public enum DiagnosticReason
 
     /// <summary>A <c>stats</c> line whose cycle is not after the run's last step; W&amp;B would drop it, so it is not sent.</summary>
     StaleCycle,
+
+    /// <summary>
+    /// A string escape names a lone UTF-16 surrogate (<c>"\ud800"</c>): no Unicode text can hold it,
+    /// so the line is rejected (it is not decoded with U+FFFD).
+    /// </summary>
+    LoneSurrogate,
+
+    /// <summary>
+    /// A <c>stats</c> line whose <c>cycle</c> contradicts its <c>tick</c> (the contract: cycle =
+    /// floor(tick / 120), one cycle either way tolerated); rejected, so one absurd cycle cannot move a run's step.
+    /// </summary>
+    CycleContradictsTick,
+
+    /// <summary>A metric whose name is a reserved history key (<c>_step</c>, any <c>_</c>… key, <c>tick</c>); that value was dropped.</summary>
+    ReservedKey,
+
+    /// <summary>A UDP datagram was larger than the receive buffer, so the socket cut it; it was dropped whole.</summary>
+    DatagramTruncated,
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace RxFactorio.Diagnostics;
 
-/// <summary>Builds the short, printable excerpt of a line that a diagnostic carries.</summary>
+/// <summary>Builds the short excerpt of a line that a diagnostic carries, escaped by <see cref="Printable"/>.</summary>
 internal static class Excerpt
 {
     private const int MaxBytes = IngestDiagnostic.MaxExcerptChars * 4;
@@ -18,23 +18,7 @@ internal static class Excerpt
     public static string Of(ReadOnlySpan<byte> line) =>
         Of(line[..Math.Min(line.Length, MaxBytes)], line.Length > MaxBytes);
 
-    private static string Of(ReadOnlySpan<byte> head, bool truncated)
-    {
-        var text = Encoding.UTF8.GetString(head);
-        var builder = new StringBuilder(Math.Min(text.Length, IngestDiagnostic.MaxExcerptChars) + 1);
-        foreach (var c in text)
-        {
-            if (builder.Length == IngestDiagnostic.MaxExcerptChars)
-            {
-                truncated = true;
-                break;
-            }
-            builder.Append(char.IsControl(c) ? '\uFFFD' : c);
-        }
-        if (truncated)
-        {
-            builder.Append('…');
-        }
-        return builder.ToString();
-    }
+    // NOTE: decoding a cut-off head may end in U+FFFD for the half of a character; that is the excerpt's cut, not the line's content.
+    private static string Of(ReadOnlySpan<byte> head, bool truncated) =>
+        Printable.Of(Encoding.UTF8.GetString(head), IngestDiagnostic.MaxExcerptChars, truncated);
 }

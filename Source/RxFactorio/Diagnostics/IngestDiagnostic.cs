@@ -17,9 +17,9 @@ public sealed record IngestDiagnostic(DiagnosticReason Reason, string Source, lo
     /// <summary>How much of the input this diagnostic cost.</summary>
     public DiagnosticSeverity Severity => Reason.Severity();
 
-    /// <summary>One readable line: <c>source:line: reason: detail (excerpt)</c>.</summary>
+    /// <summary>One readable line, escaped (<see cref="Printable"/>): <c>source:line: reason: detail (excerpt)</c>.</summary>
     public override string ToString() =>
         Excerpt.Length == 0
-            ? $"{Source}:{LineNumber}: {Reason}: {Detail}"
-            : $"{Source}:{LineNumber}: {Reason}: {Detail} (line starts: {Excerpt})";
+            ? $"{Printable.Escape(Source)}:{LineNumber}: {Reason}: {Printable.Escape(Detail)}"
+            : $"{Printable.Escape(Source)}:{LineNumber}: {Reason}: {Printable.Escape(Detail)} (line starts: {Printable.Escape(Excerpt)})";
 }

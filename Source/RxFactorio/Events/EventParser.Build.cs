@@ -7,6 +7,12 @@ namespace RxFactorio.Events;
 
 public sealed partial class EventParser
 {
+    /// <summary>Game ticks per cycle: the contract's <c>cycle = floor(tick / 120)</c>.</summary>
+    private const long TicksPerCycle = 120;
+
+    /// <summary>How far a cycle may be from <c>floor(tick / 120)</c> (a mod that rounds, or counts samples one off).</summary>
+    private const long CycleTolerance = 1;
+
     private FactorioEvent? Build(ref LineFields fields, ReadOnlySpan<byte> json, in Line line)
     {
         switch (fields.Type)
@@ -16,7 +22,7 @@ public sealed partial class EventParser
             case EventType.WrongType:
                 return Reject(DiagnosticReason.WrongFieldType, "field 'type' must be a string", json, line);
             case EventType.Unknown:
-                return Reject(DiagnosticReason.UnknownEventType, $"unknown type '{Shorten(fields.UnknownTypeName)}'; line skipped", json, line);
+                return Reject(DiagnosticReason.UnknownEventType, $"unknown type '{Printable.Of(fields.UnknownTypeName ?? "", 40)}'; line skipped", json, line);
         }
         if (Check(fields.SessionIdState, "session_id", "a string") is { } sessionProblem)
         {
@@ -53,6 +59,15 @@ public sealed partial class EventParser
             Reject(problem.Reason, problem.Detail, json, line);
             return null;
         }
+        var expectedCycle = fields.Tick / TicksPerCycle;
+        if (Math.Abs(fields.Cycle - expectedCycle) > CycleTolerance)
+        {
+            Reject(
+                DiagnosticReason.CycleContradictsTick,
+                $"cycle {fields.Cycle} contradicts tick {fields.Tick}: the contract says cycle = floor(tick / 120) = {expectedCycle} (±{CycleTolerance} accepted)",
+                json, line);
+            return null;
+        }
         return new StatsEvent
         {
             Source = line.Source, LineNumber = line.Number, SourceOffset = line.EndOffset,
@@ -60,6 +75,10 @@ public sealed partial class EventParser
             Production = ToImmutable(_production),
             Consumption = ToImmutable(_consumption),
             Metrics = ToImmutable(_metrics),
+            InvalidProduction = ToImmutable(_invalidProduction),
+            InvalidConsumption = ToImmutable(_invalidConsumption),
+            ProductionUnreadable = fields.ProductionUnreadable,
+            ConsumptionUnreadable = fields.ConsumptionUnreadable,
             Surface = fields.Surface,
             Player = fields.Player,
             ScreenshotPath = fields.ScreenshotPath,
@@ -101,9 +120,6 @@ public sealed partial class EventParser
         return null;
     }
 
-    private static ImmutableArray<Measurement> ToImmutable(List<Measurement> list) =>
+    private static ImmutableArray<T> ToImmutable<T>(List<T> list) =>
         list.Count == 0 ? [] : [.. list];
-
-    private static string Shorten(string? text) =>
-        text is null ? "" : text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 }

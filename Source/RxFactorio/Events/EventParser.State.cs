@@ -39,5 +39,7 @@ public sealed partial class EventParser
         public string? Surface;
         public string? ScreenshotPath;
         public PlayerState? Player;
+        public bool ProductionUnreadable;
+        public bool ConsumptionUnreadable;
     }
 }

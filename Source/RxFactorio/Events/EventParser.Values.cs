@@ -1,18 +1,20 @@
 using System.Text.Json;
 using RxFactorio.Diagnostics;
+using RxFactorio.Runs;
 
 namespace RxFactorio.Events;
 
 public sealed partial class EventParser
 {
-    private void ReadMeasurements(ref Utf8JsonReader reader, string field, List<Measurement> into, NamePrediction names)
+    /// <summary>Reads one name → number map; <c>false</c> when the field was there but not a map (nothing of it is known).</summary>
+    private bool ReadMeasurements(ref Utf8JsonReader reader, string field, List<Measurement> into, List<string> invalid, NamePrediction names)
     {
         if (reader.TokenType == JsonTokenType.StartArray)
         {
             // NOTE: Lua JSON encoders write an empty table as [], so an empty array is an empty map.
             if (reader.Read() && reader.TokenType == JsonTokenType.EndArray)
             {
-                return;
+                return true;
             }
             do
             {
@@ -20,7 +22,7 @@ public sealed partial class EventParser
             }
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray);
             DropPart(DiagnosticReason.BadOptionalField, $"field '{field}' must be an object of name → number; ignored");
-            return;
+            return false;
         }
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -28,22 +30,31 @@ public sealed partial class EventParser
             if (reader.TokenType != JsonTokenType.Null)
             {
                 DropPart(DiagnosticReason.BadOptionalField, $"field '{field}' must be an object of name → number; ignored");
+                return false;
             }
-            return;
+            return true;
         }
         names.BeginMap();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = PredictedName(ref reader, names);
             reader.Read();
+            if (into == _metrics && ReservedKeys.IsReserved(name))
+            {
+                reader.Skip();
+                DropPart(DiagnosticReason.ReservedKey, ReservedKeys.Detail(name));
+                continue;
+            }
             if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) && double.IsFinite(value))
             {
                 into.Add(new Measurement(name, value));
                 continue;
             }
             reader.Skip();
-            DropPart(DiagnosticReason.BadMetricValue, $"{field}['{name}'] is not a finite number; that value was dropped");
+            invalid.Add(name);
+            DropPart(DiagnosticReason.BadMetricValue, $"{field}['{Printable.Of(name, 60)}'] is not a finite number; that value was dropped (and not zero-filled)");
         }
+        return true;
     }
 
     /// <summary>

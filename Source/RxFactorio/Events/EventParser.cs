@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using RxFactorio.Diagnostics;
@@ -22,6 +23,9 @@ public sealed partial class EventParser
     private readonly List<Measurement> _production = [];
     private readonly List<Measurement> _consumption = [];
     private readonly List<Measurement> _metrics = [];
+    private readonly List<string> _invalidProduction = [];
+    private readonly List<string> _invalidConsumption = [];
+    private readonly List<string> _invalidMetrics = [];
     private readonly List<RawField> _extraFields = [];
     private readonly NamePrediction _productionNames = new();
     private readonly NamePrediction _consumptionNames = new();
@@ -71,9 +75,17 @@ public sealed partial class EventParser
         {
             return Reject(DiagnosticReason.InvalidUtf8, "line is not valid UTF-8", json, line);
         }
+        if (SurrogateEscapes.FindLone(json) is var lone and >= 0)
+        {
+            var escape = Encoding.UTF8.GetString(json.Slice(lone, Math.Min(6, json.Length - lone)));
+            return Reject(DiagnosticReason.LoneSurrogate, $"the escape '{escape}' at byte {lone + 1} is a lone UTF-16 surrogate, which no Unicode text can hold", json, line);
+        }
         _production.Clear();
         _consumption.Clear();
         _metrics.Clear();
+        _invalidProduction.Clear();
+        _invalidConsumption.Clear();
+        _invalidMetrics.Clear();
         _extraFields.Clear();
         _partsDropped.Clear();
 
@@ -156,13 +168,13 @@ public sealed partial class EventParser
                 fields.ScreenshotPath = reader.TokenType == JsonTokenType.String ? reader.GetString() : ReadOptionalString(ref reader, name);
                 break;
             case "products_production":
-                ReadMeasurements(ref reader, name, _production, _productionNames);
+                fields.ProductionUnreadable = !ReadMeasurements(ref reader, name, _production, _invalidProduction, _productionNames);
                 break;
             case "materials_consumption":
-                ReadMeasurements(ref reader, name, _consumption, _consumptionNames);
+                fields.ConsumptionUnreadable = !ReadMeasurements(ref reader, name, _consumption, _invalidConsumption, _consumptionNames);
                 break;
             case "metrics":
-                ReadMeasurements(ref reader, name, _metrics, _metricNames);
+                ReadMeasurements(ref reader, name, _metrics, _invalidMetrics, _metricNames);
                 break;
             case "player":
                 fields.Player = ReadPlayer(ref reader);

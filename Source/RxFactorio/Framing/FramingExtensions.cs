@@ -10,7 +10,9 @@ public static class FramingExtensions
     /// Splits borrowed chunks into lines (LF or CRLF; a line may be split across chunks at any
     /// byte). Empty and blank lines are skipped but counted in line numbers; a line over
     /// <see cref="FramingOptions.MaxLineBytes"/> is skipped and reported once; when the source
-    /// completes, a last line without a newline is still delivered.
+    /// completes, a last line without a newline is still delivered. An empty chunk means the source
+    /// starts over with new content (a tailed file truncated, rewritten in place or replaced): a last
+    /// line without a newline is delivered, then line numbers restart at 1 and offsets at 0.
     /// </summary>
     /// <param name="source">The chunks; each is valid only inside its <c>OnNext</c>.</param>
     /// <param name="sourceName">The source's display name, used in line numbers and diagnostics.</param>

@@ -8,8 +8,11 @@ public sealed record FramingOptions
     /// <summary>The default <see cref="MaxLineBytes"/>: 4 MiB.</summary>
     public const int DefaultMaxLineBytes = 4 * 1024 * 1024;
 
+    /// <summary>The largest <see cref="MaxLineBytes"/> that takes effect: the largest .NET array less one byte (for a CR); a larger value means this.</summary>
+    public static readonly int MaxSupportedLineBytes = Array.MaxLength - 1;
+
     /// <summary>
-    /// The longest line accepted, in bytes without its terminator. A longer line is skipped up
+    /// The longest line accepted, in bytes without its terminator (at most <see cref="MaxSupportedLineBytes"/> take effect). A longer line is skipped up
     /// to its newline and reported once as <see cref="DiagnosticReason.LineTooLong"/>; no more
     /// than this many bytes of it are ever buffered.
     /// </summary>

@@ -15,7 +15,7 @@ internal sealed class LineFramer : IDisposable
 
     private readonly string _source;
     private readonly int _maxLineBytes;
-    private readonly int _maxRawBytes;
+    private readonly long _maxRawBytes;
     private readonly IObserver<IngestDiagnostic>? _diagnostics;
     private byte[] _carry = [];
     private int _carryLength;
@@ -27,9 +27,10 @@ internal sealed class LineFramer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxLineBytes, 1);
         _source = source;
-        _maxLineBytes = options.MaxLineBytes;
-        // NOTE: the cap counts the line without its terminator, so one more raw byte (a CR) may be held.
-        _maxRawBytes = options.MaxLineBytes + 1;
+        _maxLineBytes = Math.Min(options.MaxLineBytes, FramingOptions.MaxSupportedLineBytes);
+        // NOTE: the cap counts the line without its terminator, so one more raw byte (a CR) may be held;
+        // long, so that a cap of int.MaxValue does not wrap to a negative room.
+        _maxRawBytes = _maxLineBytes + 1L;
         _diagnostics = options.Diagnostics;
         _lineNumber = options.StartLineNumber;
         _offset = options.StartOffset;
@@ -38,6 +39,11 @@ internal sealed class LineFramer : IDisposable
     /// <summary>Frames one chunk, delivering every complete line in it to <paramref name="lines"/>.</summary>
     public void Push(ReadOnlySequence<byte> chunk, IObserver<Line> lines)
     {
+        if (chunk.IsEmpty)
+        {
+            StartOver(lines);
+            return;
+        }
         var reader = new SequenceReader<byte>(chunk);
         if (_skippingLongLine && !SkipRestOfLongLine(ref reader))
         {
@@ -68,6 +74,22 @@ internal sealed class LineFramer : IDisposable
         var line = new ReadOnlySequence<byte>(_carry, 0, _carryLength);
         _carryLength = 0;
         Emit(line, lines);
+    }
+
+    /// <summary>How many bytes of a partial line are held now (never more than the cap plus one).</summary>
+    public int BufferedBytes => _carryLength;
+
+    /// <summary>
+    /// The source starts over with new content (a tailed file truncated, rewritten or replaced): a last
+    /// line without a newline is delivered as at the end, then line numbers restart at 1 and offsets at 0.
+    /// </summary>
+    public void StartOver(IObserver<Line> lines)
+    {
+        Complete(lines);
+        _carryLength = 0;
+        _skippingLongLine = false;
+        _lineNumber = 0;
+        _offset = 0;
     }
 
     public void Dispose()
@@ -145,10 +167,11 @@ internal sealed class LineFramer : IDisposable
 
     private void Append(ReadOnlySequence<byte> bytes)
     {
-        var needed = _carryLength + (int)bytes.Length;
+        var needed = checked(_carryLength + (int)bytes.Length);
         if (needed > _carry.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Min(_maxRawBytes, Math.Max(4096, _carry.Length * 2))));
+            var grown = Math.Min(_maxRawBytes, Math.Max(4096L, _carry.Length * 2L));
+            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Max(needed, grown));
             _carry.AsSpan(0, _carryLength).CopyTo(bigger);
             if (_carry.Length > 0)
             {

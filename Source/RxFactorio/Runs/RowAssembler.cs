@@ -20,6 +20,8 @@ internal sealed class RowAssembler
     private readonly RunOptions _options;
     private readonly RunKeyNames _names = new();
     private readonly HashSet<string> _zeroFillKeys = [];
+    private readonly HashSet<string> _pendingInvalidKeys = [];
+    private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
     private Dictionary<string, double>? _pending;
     private long _pendingStep = -1;
@@ -121,7 +123,7 @@ internal sealed class RowAssembler
             var after = _pending is not null ? _pendingStep : LastStep;
             _options.Diagnostics?.OnNext(new IngestDiagnostic(
                 DiagnosticReason.StaleCycle, stats.Source, stats.LineNumber,
-                $"cycle {stats.Cycle} of session '{Shorten(stats.SessionId)}' is not after step {after}; W&B would drop it, so it is not sent",
+                $"cycle {stats.Cycle} of session '{Printable.Of(stats.SessionId, 60)}' is not after step {after}; W&B would drop it, so it is not sent",
                 ""));
             return;
         }
@@ -138,6 +140,7 @@ internal sealed class RowAssembler
             _pendingStep = stats.Cycle;
         }
         _pendingTick = stats.Tick;
+        NoteUnknownValues(stats);
         foreach (var m in stats.Production)
         {
             _pending[_names.Production(stats.Surface, m.Name)] = m.Value;
@@ -148,12 +151,55 @@ internal sealed class RowAssembler
         }
         foreach (var m in stats.Metrics)
         {
+            if (ReservedKeys.IsReserved(m.Name))
+            {
+                _options.Diagnostics?.OnNext(new IngestDiagnostic(
+                    DiagnosticReason.ReservedKey, stats.Source, stats.LineNumber, ReservedKeys.Detail(m.Name), ""));
+                continue;
+            }
             // NOTE: the mod counts frequent events per interval into metrics as events/{name};
             // those add to the count of event lines of the same name rather than replace it.
             _pending[m.Name] = m.Name.StartsWith(EventsPrefix, StringComparison.Ordinal)
                 ? _pending.GetValueOrDefault(m.Name) + m.Value
                 : m.Value;
         }
+    }
+
+    /// <summary>Items whose value in the line was invalid are unknown for this row: zero-fill must not invent a 0 for them.</summary>
+    private void NoteUnknownValues(StatsEvent stats)
+    {
+        foreach (var item in stats.InvalidProduction)
+        {
+            _pendingInvalidKeys.Add(_names.Production(stats.Surface, item));
+        }
+        foreach (var item in stats.InvalidConsumption)
+        {
+            _pendingInvalidKeys.Add(_names.Consumption(stats.Surface, item));
+        }
+        if (stats.ProductionUnreadable)
+        {
+            _pendingUnreadablePrefixes.Add(RunKeyNames.ProductionPrefix);
+        }
+        if (stats.ConsumptionUnreadable)
+        {
+            _pendingUnreadablePrefixes.Add(RunKeyNames.ConsumptionPrefix);
+        }
+    }
+
+    private bool IsUnknownThisRow(string key)
+    {
+        if (_pendingInvalidKeys.Contains(key))
+        {
+            return true;
+        }
+        foreach (var prefix in _pendingUnreadablePrefixes)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
@@ -180,7 +226,10 @@ internal sealed class RowAssembler
         {
             foreach (var key in _zeroFillKeys)
             {
-                values.TryAdd(key, 0);
+                if (!IsUnknownThisRow(key))
+                {
+                    values.TryAdd(key, 0);
+                }
             }
             foreach (var key in values.Keys)
             {
@@ -190,36 +239,42 @@ internal sealed class RowAssembler
                 }
             }
         }
-        values["tick"] = _pendingTick;
+        values[ReservedKeys.Tick] = _pendingTick;
         var row = new HistoryRow(
             _pendingStep, _pendingTick, (_pendingTick - _run.StartTick) / 60.0, now, [.. values]);
         LastStep = _pendingStep;
         _pending = null;
+        _pendingInvalidKeys.Clear();
+        _pendingUnreadablePrefixes.Clear();
         _pendingSince = null;
         return row;
     }
 
-    /// <summary>A run log line such as <c>[tick 216240] on_research_finished automation-2 1</c>.</summary>
+    /// <summary>
+    /// A run log line such as <c>[tick 216240] on_research_finished automation-2 1</c>; the name and
+    /// values are escaped (<see cref="Printable"/>), so one event is always one line of <c>output.log</c>.
+    /// </summary>
     internal static string FormatLogLine(GameEvent e)
     {
         var line = new StringBuilder();
-        line.Append(CultureInfo.InvariantCulture, $"[tick {e.Tick}] {e.EventName}");
+        line.Append(CultureInfo.InvariantCulture, $"[tick {e.Tick}] {Printable.Escape(e.EventName)}");
         foreach (var field in e.Fields)
         {
-            line.Append(' ').Append(field.DisplayValue);
+            line.Append(' ').Append(Printable.Escape(field.DisplayValue));
         }
         return line.ToString();
     }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 60), "…");
 
     /// <summary>Interns the history keys of one run, so a row costs no string building per value.</summary>
     private sealed class RunKeyNames
     {
         private readonly Dictionary<(string Kind, string? Surface, string Name), string> _keys = [];
 
+        public const string ProductionPrefix = "production/";
+        public const string ConsumptionPrefix = "consumption/";
+
         public static bool IsItemKey(string key) =>
-            key.StartsWith("production/", StringComparison.Ordinal) || key.StartsWith("consumption/", StringComparison.Ordinal);
+            key.StartsWith(ProductionPrefix, StringComparison.Ordinal) || key.StartsWith(ConsumptionPrefix, StringComparison.Ordinal);
 
         public string Production(string? surface, string item) => Get("production", surface, item);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Runtime.Versioning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace RxFactorio.Sources;
 
 /// <summary>
-/// Where telemetry bytes come from: a named pipe, a followed file, a stream or a recording.
+/// Where telemetry bytes come from: a named pipe, a followed file, a UDP port, a stream or a recording.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -65,6 +66,32 @@ public static class ByteSources
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollInterval, TimeSpan.Zero, nameof(options));
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         return TailFileSource.Create(path, options, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>
+    /// Receives UDP datagrams, each holding one or more lines, until the subscription is disposed;
+    /// it never completes by itself.
+    /// </summary>
+    /// <remarks>
+    /// Each datagram is one chunk, and its end is a line end even without a trailing newline.
+    /// A datagram larger than <see cref="UdpSourceOptions.MaxDatagramBytes"/> is dropped whole and
+    /// reported to <see cref="UdpSourceOptions.Diagnostics"/>; the stream goes on. Only loopback
+    /// addresses are bound unless <see cref="UdpSourceOptions.AllowRemote"/> is set. Datagrams sent
+    /// while nothing is subscribed, or while the kernel's receive queue is full, are lost: UDP does
+    /// not resend.
+    /// </remarks>
+    /// <param name="endpoint">The address and port to bind; port 0 picks a free port (see <see cref="UdpSourceOptions.Bound"/>).</param>
+    /// <param name="name">The source's display name in logs and diagnostics, e.g. <c>udp://127.0.0.1:34200</c>; null for that form of <paramref name="endpoint"/>.</param>
+    /// <param name="options">Buffer sizes, remote binding, diagnostics and callbacks; null for the defaults.</param>
+    /// <param name="logger">Where to log; null for none.</param>
+    /// <returns>The datagrams, borrowed. Fails if the address is not loopback (and not allowed) or cannot be bound.</returns>
+    public static IObservable<ReadOnlySequence<byte>> FromUdp(IPEndPoint endpoint, string? name = null, UdpSourceOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        options ??= new UdpSourceOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDatagramBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SocketReceiveBufferBytes, nameof(options));
+        return UdpSource.Create(endpoint, name ?? UdpAddress.Prefix + endpoint, options, logger ?? NullLogger.Instance);
     }
 
     /// <summary>Reads a stream to its end, then completes.</summary>

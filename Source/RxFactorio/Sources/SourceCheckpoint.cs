@@ -48,6 +48,16 @@ public sealed record SourceCheckpoint
     [JsonPropertyName("last_step")]
     public long? LastStep { get; init; }
 
+    /// <summary>
+    /// What the file held before <see cref="Offset"/>: <c>sha256:</c> and the hex SHA-256 of its first
+    /// bytes and of the bytes just before the offset (up to 1 KiB each). A file rewritten in place keeps
+    /// its inode; this tells it from the file the checkpoint was taken of. Absent in checkpoints written
+    /// before it existed (then only the identity and length are checked).
+    /// </summary>
+    [JsonPropertyName("fingerprint")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Fingerprint { get; init; }
+
     /// <summary>When the checkpoint was written.</summary>
     [JsonPropertyName("updated_at")]
     public DateTimeOffset? UpdatedAt { get; init; }
@@ -133,7 +143,9 @@ public sealed class SourceCheckpointStore
 
     /// <summary>
     /// Where the tail resumes: the checkpoint's position when the file at the path is still the
-    /// same file (same identity) and at least that long; otherwise <c>null</c> (read it anew).
+    /// same file (same identity), at least that long, and holds the same bytes before the offset
+    /// (<see cref="SourceCheckpoint.Fingerprint"/>, when the checkpoint has one); otherwise <c>null</c>
+    /// (read it anew: it was replaced, truncated or rewritten in place).
     /// </summary>
     /// <param name="checkpoint">The loaded checkpoint.</param>
     public TailPosition? ResumePosition(SourceCheckpoint checkpoint)
@@ -154,6 +166,10 @@ public sealed class SourceCheckpointStore
             return null;
         }
         if (length < checkpoint.Offset)
+        {
+            return null;
+        }
+        if (checkpoint.Fingerprint is { } expected && TailFingerprint.HashOf(SourcePath, checkpoint.Identity, checkpoint.Offset) != expected)
         {
             return null;
         }
@@ -197,6 +213,9 @@ public sealed class SourceCheckpointStore
             ThroughOffset = mark.ThroughOffset,
             RunId = runId,
             LastStep = mark.LastStep,
+            // NOTE: read from the file at save time; were it rewritten since the mark's bytes were read, the
+            // live tail starts over on its next poll, and the next checkpoint follows the new content.
+            Fingerprint = TailFingerprint.HashOf(SourcePath, identity, mark.ResumeOffset),
             UpdatedAt = now,
         });
         return true;

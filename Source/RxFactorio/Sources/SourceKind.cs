@@ -11,4 +11,7 @@ public enum SourceKind
 
     /// <summary>A regular file, followed as it grows (<c>tail -F</c>).</summary>
     TailedFile,
+
+    /// <summary>A UDP port (<c>udp://HOST:PORT</c>) the game sends datagrams to; it never blocks the game.</summary>
+    Udp,
 }

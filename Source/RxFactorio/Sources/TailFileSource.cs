@@ -23,7 +23,7 @@ internal static class TailFileSource
         var stream = new TailStream(path, options, logger, state);
         Action? afterChunk = options.PositionChanged is { } report ? () => report(stream.CurrentPosition) : null;
         await state.RunAsync(
-            () => ChunkPump.RunAsync(stream, path, logger, observer, afterChunk, cancellationToken),
+            () => ChunkPump.RunAsync(stream, path, logger, observer, afterChunk, cancellationToken, stream.TakeStartOver),
             cancellationToken).ConfigureAwait(false);
     }
 }

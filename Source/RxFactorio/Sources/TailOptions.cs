@@ -21,7 +21,7 @@ public sealed record TailOptions
     /// <summary>
     /// Skip what the file holds when the subscription starts and deliver only what is appended
     /// afterwards. Default false: read from the beginning. Does not apply to a file that
-    /// appears later, to a replacement, or after a truncation (those are read from offset 0).
+    /// appears later, to a replacement, or after a truncation or a rewrite in place (those are read from offset 0).
     /// </summary>
     public bool FromEnd { get; init; }
 
@@ -31,6 +31,13 @@ public sealed record TailOptions
     /// as <see cref="FromEnd"/> says.
     /// </summary>
     public TailPosition? StartAt { get; init; }
+
+    /// <summary>
+    /// The fingerprint of the file's bytes before <see cref="StartAt"/> (<see cref="SourceCheckpoint.Fingerprint"/>).
+    /// When set and the file's bytes there differ (it was rewritten in place), <see cref="StartAt"/> is not
+    /// used: the file is read from the start, with a warning. <c>null</c>: not checked.
+    /// </summary>
+    public string? StartFingerprint { get; init; }
 
     /// <summary>
     /// Called on the read loop after each chunk has been delivered (its <c>OnNext</c> returned),

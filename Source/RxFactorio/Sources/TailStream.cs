@@ -5,8 +5,15 @@ namespace RxFactorio.Sources;
 
 /// <summary>
 /// A never-ending stream over a growing file, like <c>tail -F</c>: when it reaches the end it
-/// polls for appends, truncation and replacement instead of returning 0.
+/// polls for appends, truncation, a rewrite in place and replacement instead of returning 0.
 /// </summary>
+/// <remarks>
+/// A rewrite in place (same inode, truncated and written again, perhaps past the old offset before
+/// the next poll) is told from an append by a <see cref="TailFingerprint"/> of the bytes before the
+/// offset, checked when a resumed file is opened and at every poll after a wait. When the stream
+/// starts over (truncation, rewrite, replacement), <see cref="TakeStartOver"/> says so once, before
+/// the first bytes of the new content are returned.
+/// </remarks>
 /// <remarks>Not thread-safe: one reader (the pipe) at a time.</remarks>
 internal sealed class TailStream : Stream
 {
@@ -21,6 +28,9 @@ internal sealed class TailStream : Stream
     private bool _waitLogged;
     private bool _replaced;
     private int _quietPolls;
+    private bool _checkBeforeRead;
+    private bool _startsOver;
+    private TailFingerprint _seen = new();
 
     public TailStream(string path, TailOptions options, ILogger logger, SourceStateReporter state)
     {
@@ -58,11 +68,27 @@ internal sealed class TailStream : Stream
                 continue;
             }
 
+            if (_checkBeforeRead && !_replaced)
+            {
+                _checkBeforeRead = false;
+                if (_offset > 0 && !_seen.Matches(_handle!))
+                {
+                    // NOTE: a shorter file is a truncation (below); only a rewrite that is at least as long lands here.
+                    if (RandomAccess.GetLength(_handle!) >= _offset)
+                    {
+                        SourceLog.Rewritten(_logger, _path, _offset);
+                        StartOver();
+                        continue;
+                    }
+                }
+            }
+
             // NOTE: a synchronous pread: this loop already runs on a pool thread, and ReadAsync on a
             // handle opened without async I/O would hop to another pool thread for every poll.
             int read = RandomAccess.Read(_handle!, buffer.Span, _offset);
             if (read > 0)
             {
+                _seen.Append(buffer.Span[..read]);
                 _offset += read;
                 _quietPolls = 0;
                 return read;
@@ -80,7 +106,7 @@ internal sealed class TailStream : Stream
             if (length < _offset)
             {
                 SourceLog.Truncated(_logger, _path, length, _offset);
-                _offset = 0;
+                StartOver();
                 continue;
             }
 
@@ -94,6 +120,17 @@ internal sealed class TailStream : Stream
 
             await WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// True once after the stream started over at the beginning of new content (the file was truncated,
+    /// rewritten in place or replaced): the bytes of the read that follows begin the new content.
+    /// </summary>
+    public bool TakeStartOver()
+    {
+        var startsOver = _startsOver;
+        _startsOver = false;
+        return startsOver;
     }
 
     public override int Read(byte[] buffer, int offset, int count) =>
@@ -126,6 +163,7 @@ internal sealed class TailStream : Stream
     {
         var wait = NextWait(_options.PollInterval, _options.MaxPollInterval, _quietPolls);
         _quietPolls = Math.Min(_quietPolls + 1, 30);
+        _checkBeforeRead = true;
         return Task.Delay(wait, _options.TimeProvider, cancellationToken);
     }
 
@@ -164,9 +202,15 @@ internal sealed class TailStream : Stream
         }
 
         bool existedAtStart = !_opened && !_waitLogged;
+        if (_opened)
+        {
+            // A replacement: new content, read from its start.
+            _startsOver = true;
+        }
         _handle = handle;
         _identity = FileIdentities.Of(handle);
         _offset = existedAtStart ? StartOffset(RandomAccess.GetLength(handle)) : 0;
+        _seen = (_offset > 0 ? TailFingerprint.Read(handle, _offset) : null) ?? new TailFingerprint();
         _opened = true;
         _replaced = false;
         SourceLog.Following(_logger, _path, _offset);
@@ -176,13 +220,30 @@ internal sealed class TailStream : Stream
 
     private long StartOffset(long length)
     {
-        if (_options.StartAt is { } start && start.Identity == _identity && start.Offset <= length)
+        if (_options.StartAt is not { } start)
         {
-            SourceLog.Resumed(_logger, _path, start.Offset);
-            return start.Offset;
+            return _options.FromEnd ? length : 0;
+        }
+        if (start.Identity == _identity && start.Offset <= length)
+        {
+            if (_options.StartFingerprint is not { } expected || TailFingerprint.Read(_handle!, start.Offset)?.Hash() == expected)
+            {
+                SourceLog.Resumed(_logger, _path, start.Offset);
+                return start.Offset;
+            }
+            SourceLog.Rewritten(_logger, _path, start.Offset);
         }
 
+        // NOTE: the reader was told to expect the checkpoint's offset and line: it must start over with the stream.
+        _startsOver = true;
         return _options.FromEnd ? length : 0;
+    }
+
+    private void StartOver()
+    {
+        _offset = 0;
+        _seen.Reset();
+        _startsOver = true;
     }
 
     private bool IsReplaced()

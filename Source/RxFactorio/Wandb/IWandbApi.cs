@@ -13,12 +13,14 @@ internal interface IWandbApi
     Task<IApiResponse<GraphQlResponse<UpsertBucketData>>> UpsertBucketAsync(
         [Body] GraphQlRequest<UpsertBucketVariables> request,
         [Property(WandbRequestKind.OptionKey)] string kind,
+        [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
 
     [Post("/graphql")]
     Task<IApiResponse<GraphQlResponse<ViewerData>>> ViewerAsync(
         [Body] GraphQlRequest<NoVariables> request,
         [Property(WandbRequestKind.OptionKey)] string kind,
+        [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
 
     [Post("/files/{entity}/{project}/{run}/file_stream")]
@@ -28,6 +30,7 @@ internal interface IWandbApi
         string run,
         [Body] FileStreamRequest request,
         [Property(WandbRequestKind.OptionKey)] string kind,
+        [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
 }
 
@@ -35,6 +38,9 @@ internal interface IWandbApi
 internal static class WandbRequestKind
 {
     public const string OptionKey = "RxFactorio.Wandb.RequestKind";
+
+    /// <summary>The request's operation for logs (<c>UpsertBucket</c>, <c>Viewer</c>, <c>file_stream</c>).</summary>
+    public const string OperationKey = "RxFactorio.Wandb.Operation";
     public const string GraphQl = "graphql";
     public const string UpsertBucket = "upsertBucket";
     public const string FileStream = "fileStream";
@@ -47,4 +53,22 @@ internal static class WandbRequestKind
         }
         return request.RequestUri?.AbsolutePath.EndsWith("/file_stream", StringComparison.Ordinal) == true ? FileStream : GraphQl;
     }
+
+    /// <summary>The operation a request was made for (its option), else one named after its kind.</summary>
+    public static string OperationOf(HttpRequestMessage? request, string kind)
+    {
+        if (request is not null && ((IDictionary<string, object?>)request.Options).TryGetValue(OperationKey, out var value) && value is string operation)
+        {
+            return operation;
+        }
+        return kind switch
+        {
+            FileStream => "file_stream",
+            UpsertBucket => "UpsertBucket",
+            _ => "GraphQL",
+        };
+    }
+
+    /// <summary>The endpoint a request of <paramref name="kind"/> goes to, when the request itself is not at hand.</summary>
+    public static string PathOf(string kind) => kind == FileStream ? "/files/…/file_stream" : "/graphql";
 }

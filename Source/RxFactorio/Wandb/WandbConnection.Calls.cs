@@ -22,7 +22,7 @@ public sealed partial class WandbConnection
         const string operation = "UpsertBucket";
         Counters.AddRequest();
         var request = new GraphQlRequest<UpsertBucketVariables>(WandbQueries.UpsertBucket, variables, operation);
-        var response = await Call(() => _api.UpsertBucketAsync(request, WandbRequestKind.UpsertBucket, cancellationToken), operation, variables.Entity, variables.Project, cancellationToken).ConfigureAwait(false);
+        var response = await Call(() => _api.UpsertBucketAsync(request, WandbRequestKind.UpsertBucket, operation, cancellationToken), operation, variables.Entity, variables.Project, cancellationToken).ConfigureAwait(false);
         var data = EnsureGraphQl(response, operation, variables.Entity, variables.Project);
         var bucket = data.UpsertBucket?.Bucket;
         var entity = bucket?.Project?.Entity?.Name;
@@ -40,7 +40,7 @@ public sealed partial class WandbConnection
     {
         const string operation = "file_stream";
         Counters.AddRequest();
-        var response = await Call(() => _api.FileStreamAsync(entity, project, runId, body, WandbRequestKind.FileStream, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
+        var response = await Call(() => _api.FileStreamAsync(entity, project, runId, body, WandbRequestKind.FileStream, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw Failure(response, operation, entity, project);
@@ -56,7 +56,7 @@ public sealed partial class WandbConnection
         {
             response = await send().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or ApiRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or ApiRequestException or IOException or RetryWaitCutException && !cancellationToken.IsCancellationRequested)
         {
             throw TransportFailure(operation, entity, project, e);
         }
@@ -71,7 +71,12 @@ public sealed partial class WandbConnection
     private WandbRequestException TransportFailure(string operation, string? entity, string? project, Exception e)
     {
         Counters.AddFailedRequest();
-        var why = e is TimeoutRejectedException ? "timed out (retries used up)" : $"failed without a response ({e.GetType().Name}: {e.Message})";
+        var why = e switch
+        {
+            TimeoutRejectedException => "timed out (retries used up)",
+            RetryWaitCutException cut => $"was given up for the shutdown: {cut.Message}; its rows stay in the run log",
+            _ => $"failed without a response ({e.GetType().Name}: {ServerText(e.Message)})",
+        };
         _logger.LogError("W&B {Operation} to {Host} for {Entity}/{Project} {Why}.", operation, Options.NetLocation, entity ?? "(default entity)", project, why);
         return new WandbRequestException(operation, Options.NetLocation, null, null, $"W&B {operation} request to {Options.NetLocation} {why}.", e);
     }
@@ -87,8 +92,9 @@ public sealed partial class WandbConnection
         if (!response.IsSuccessful || response.Content is null)
         {
             Counters.AddFailedRequest();
+            // NOTE: not response.Error as the inner exception: it carries the raw body (which may echo the key).
             throw new WandbRequestException(operation, Options.NetLocation, response.StatusCode, null,
-                $"W&B {operation} at {Options.NetLocation} returned an unreadable response.", response.Error);
+                $"W&B {operation} at {Options.NetLocation} returned an unreadable response ({ServerText(response.Error?.Message) ?? "no body"}).");
         }
         var errors = ErrorMessages(response.Content.Errors);
         if (errors is not null)
@@ -121,11 +127,15 @@ public sealed partial class WandbConnection
         var text = serverMessage is null ? "" : $": {serverMessage}";
         var message = $"W&B {operation} at {Options.NetLocation} for {entity ?? "(default entity)"}/{project} failed{retried} with HTTP {(int)status} {response.ReasonPhrase}{text}";
         _logger.LogError("{Message}", message);
-        return new WandbRequestException(operation, Options.NetLocation, status, serverMessage, message, response.Error);
+        // NOTE: not response.Error as the inner exception: it carries the raw body (which may echo the key).
+        return new WandbRequestException(operation, Options.NetLocation, status, serverMessage, message);
     }
 
-    /// <summary>The server's error text from a body: <c>errors[].message</c>, <c>errors[]</c> strings, <c>error</c>, or the body itself (shortened).</summary>
-    internal static string? ServerMessage(string? body)
+    /// <summary>
+    /// The server's error text from a body: <c>errors[].message</c>, <c>errors[]</c> strings, <c>error</c>,
+    /// or the body itself; with the API key redacted, then shortened.
+    /// </summary>
+    internal string? ServerMessage(string? body)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
@@ -143,17 +153,17 @@ public sealed partial class WandbConnection
                 }
                 if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
                 {
-                    return Shorten(error.GetString());
+                    return ServerText(error.GetString());
                 }
             }
         }
         catch (JsonException)
         {
         }
-        return Shorten(body);
+        return ServerText(body);
     }
 
-    private static string? ErrorMessages(List<JsonElement>? errors)
+    private string? ErrorMessages(List<JsonElement>? errors)
     {
         if (errors is null || errors.Count == 0)
         {
@@ -165,9 +175,14 @@ public sealed partial class WandbConnection
             JsonValueKind.Object when e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String => m.GetString(),
             _ => e.GetRawText(),
         });
-        return Shorten(string.Join("; ", messages));
+        return ServerText(string.Join("; ", messages));
     }
 
-    private static string? Shorten(string? text) =>
-        text is null ? null : text.Length <= 500 ? text : text[..500] + "…";
+    /// <summary>
+    /// Every text that came from a server (or from the transport) passes here before it reaches a
+    /// message, a log line or an exception: the key redacted first (so that shortening cannot
+    /// leave half of it), then cut to 500 characters.
+    /// </summary>
+    private string? ServerText(string? text) =>
+        _redactor.Redact(text) is not { } redacted ? null : redacted.Length <= 500 ? redacted : redacted[..500] + "…";
 }

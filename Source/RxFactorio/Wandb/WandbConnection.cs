@@ -16,9 +16,13 @@ public sealed partial class WandbConnection : IDisposable
     private readonly HttpClient _http;
     private readonly IWandbApi _api;
     private readonly ILogger _logger;
+    private readonly SecretRedactor _redactor;
+    private readonly RetryWaitCutoff _cutoff;
 
-    private WandbConnection(WandbOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time, WandbCounters counters)
+    private WandbConnection(WandbOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff)
     {
+        _redactor = redactor;
+        _cutoff = cutoff;
         Options = options;
         _http = http;
         LoggerFactory = loggerFactory;
@@ -68,7 +72,9 @@ public sealed partial class WandbConnection : IDisposable
                 AllowAutoRedirect = false,
             },
         };
-        var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), counters);
+        var redactor = new SecretRedactor(credentials);
+        var cutoff = new RetryWaitCutoff(timeProvider);
+        var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), counters, redactor, cutoff);
         resilience.InnerHandler = new StatusCountingHandler(counters) { InnerHandler = auth };
         var http = new HttpClient(resilience, disposeHandler: true)
         {
@@ -76,7 +82,7 @@ public sealed partial class WandbConnection : IDisposable
             // NOTE: attempt and total timeouts live in the resilience pipeline (on the TimeProvider).
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return new WandbConnection(options, http, loggerFactory, timeProvider, counters);
+        return new WandbConnection(options, http, loggerFactory, timeProvider, counters, redactor, cutoff);
     }
 
     /// <summary>A client for one run; call <see cref="WandbRunClient.StartAsync"/> first.</summary>
@@ -96,13 +102,26 @@ public sealed partial class WandbConnection : IDisposable
         const string operation = "Viewer";
         Counters.AddRequest();
         var request = new GraphQlRequest<NoVariables>(WandbQueries.Viewer, new NoVariables(), operation);
-        var response = await Call(() => _api.ViewerAsync(request, WandbRequestKind.GraphQl, cancellationToken), operation, null, null, cancellationToken).ConfigureAwait(false);
+        var response = await Call(() => _api.ViewerAsync(request, WandbRequestKind.GraphQl, operation, cancellationToken), operation, null, null, cancellationToken).ConfigureAwait(false);
         var data = EnsureGraphQl(response, operation, null, null);
         var viewer = data.Viewer
             ?? throw new WandbAuthenticationException(operation, Options.NetLocation, Options.Entity, Options.Project, System.Net.HttpStatusCode.Unauthorized,
                 "invalid credentials: the server did not recognize an account for this API key");
         return new WandbViewer(viewer.Id, viewer.Entity, viewer.Username);
     }
+
+    /// <summary>
+    /// Shutdown has begun and must be over by <paramref name="deadline"/> (on <see cref="TimeProvider"/>):
+    /// from now on a retry wait (backoff or <c>Retry-After</c>) that would end later is not waited, and
+    /// one that is running is cut short; its request fails at once with a <see cref="WandbRequestException"/>
+    /// saying so. Waits that end in time, and attempts in flight, run as usual. A later call can only
+    /// bring the deadline forward.
+    /// </summary>
+    /// <param name="deadline">When shutdown must be over.</param>
+    public void CutRetryWaitsAt(DateTimeOffset deadline) => _cutoff.CutAt(deadline);
+
+    /// <summary>Cancelled once a retry wait was cut for the shutdown deadline: waiting for delivery any longer is pointless.</summary>
+    public CancellationToken RetryWaitCut => _cutoff.Cut;
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();

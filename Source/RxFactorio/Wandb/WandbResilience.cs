@@ -14,17 +14,19 @@ namespace RxFactorio.Wandb;
 /// <item>file_stream: retries without a count limit, bounded in total by <see cref="WandbOptions.FileStreamRetryDuration"/>
 /// (unbounded when infinite), each attempt limited to <see cref="WandbOptions.FileStreamAttemptTimeout"/>.</item>
 /// </list>
-/// Waits follow <see cref="WandbRetryPolicy.Backoff"/>, or the server's <c>Retry-After</c>.
+/// Waits follow <see cref="WandbRetryPolicy.Backoff"/>, or the server's <c>Retry-After</c>; after
+/// <see cref="WandbConnection.CutRetryWaitsAt"/> a wait that would end past the shutdown deadline is not waited:
+/// the request fails at once (its rows stay in the run log).
 /// NOTE: not the standard handler: its 30 s total timeout would fail any long <c>Retry-After</c>.
 /// </summary>
 internal static class WandbResilience
 {
-    public static ResilienceHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, WandbCounters counters, Func<double>? jitter = null)
+    public static ResilienceHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double>? jitter = null)
     {
         jitter ??= Random.Shared.NextDouble;
-        var graphQl = Build(options, time, logger, counters, jitter, WandbRequestKind.GraphQl);
-        var upsert = Build(options, time, logger, counters, jitter, WandbRequestKind.UpsertBucket);
-        var fileStream = Build(options, time, logger, counters, jitter, WandbRequestKind.FileStream);
+        var graphQl = Build(options, time, logger, counters, redactor, cutoff, jitter, WandbRequestKind.GraphQl);
+        var upsert = Build(options, time, logger, counters, redactor, cutoff, jitter, WandbRequestKind.UpsertBucket);
+        var fileStream = Build(options, time, logger, counters, redactor, cutoff, jitter, WandbRequestKind.FileStream);
         return new ResilienceHandler(request => WandbRequestKind.Of(request) switch
         {
             WandbRequestKind.FileStream => fileStream,
@@ -34,7 +36,7 @@ internal static class WandbResilience
     }
 
     private static ResiliencePipeline<HttpResponseMessage> Build(
-        WandbOptions options, TimeProvider time, ILogger logger, WandbCounters counters, Func<double> jitter, string kind)
+        WandbOptions options, TimeProvider time, ILogger logger, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double> jitter, string kind)
     {
         var isFileStream = kind == WandbRequestKind.FileStream;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
@@ -54,26 +56,31 @@ internal static class WandbResilience
                     { Result: { } r } => WandbRetryPolicy.IsRetryable(r.StatusCode, kind),
                     _ => false,
                 }),
-                DelayGenerator = args =>
+                // NOTE: the wait happens here, not in Polly (which is told to wait 0): a shutdown can then cut
+                // it short, and the log says what is waited for before the wait, not after it.
+                DelayGenerator = async args =>
                 {
                     var retryAfter = WandbRetryPolicy.RetryAfter(args.Outcome.Result, time.GetUtcNow());
                     var delay = retryAfter is { } ra
                         ? (ra > options.MaxRetryAfter ? options.MaxRetryAfter : ra)
                         : WandbRetryPolicy.Backoff(args.AttemptNumber, options.RetryBaseDelay, options.RetryMaxDelay, jitter());
-                    return ValueTask.FromResult<TimeSpan?>(delay);
-                },
-                OnRetry = args =>
-                {
-                    counters.AddRetry(WandbCounters.StatusOf(args.Outcome.Result));
-                    var request = args.Outcome.Result?.RequestMessage;
+                    // NOTE: the context's request, not the response's: a transport failure has no response.
+                    var request = args.Context.GetRequestMessage() ?? args.Outcome.Result?.RequestMessage;
                     logger.LogWarning(
-                        "W&B {Kind} request to {Path} failed ({Failure}); retry {Attempt} in {Delay}.",
-                        kind,
-                        request?.RequestUri?.AbsolutePath ?? "(unknown)",
-                        args.Outcome.Exception is { } e ? e.GetType().Name + ": " + e.Message : $"HTTP {(int)args.Outcome.Result!.StatusCode}",
+                        "W&B {Operation} request ({Method} {Path}) failed ({Failure}); retry {Attempt} in {Delay}.",
+                        WandbRequestKind.OperationOf(request, kind),
+                        request?.Method.Method ?? "POST",
+                        request?.RequestUri?.AbsolutePath ?? WandbRequestKind.PathOf(kind),
+                        args.Outcome.Exception is { } e ? e.GetType().Name + ": " + redactor.Redact(e.Message) : $"HTTP {(int)args.Outcome.Result!.StatusCode}",
                         args.AttemptNumber + 1,
-                        args.RetryDelay);
-                    return ValueTask.CompletedTask;
+                        delay);
+                    if (!await cutoff.WaitAsync(delay, args.Context.CancellationToken).ConfigureAwait(false))
+                    {
+                        args.Outcome.Result?.Dispose();
+                        throw new RetryWaitCutException(delay);
+                    }
+                    counters.AddRetry(WandbCounters.StatusOf(args.Outcome.Result));
+                    return TimeSpan.Zero;
                 },
             });
         }

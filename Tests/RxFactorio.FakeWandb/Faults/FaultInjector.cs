@@ -45,6 +45,21 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> matching requests are answered with this status and an error
+    /// text that echoes their credentials (the <c>Authorization</c> header as sent, URL-encoded, and the
+    /// decoded key), as a careless server or proxy might. A 200 on GraphQL is a GraphQL error.
+    /// </summary>
+    public void EchoCredentialsNext(FaultScope scope, int statusCode, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        lock (_gate)
+        {
+            _statuses.AddRange(Enumerable.Repeat((scope, new StatusFault(statusCode, null, EchoCredentials: true)), count));
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> matching requests wait <paramref name="delay"/> on the server's TimeProvider first.</summary>
     public void DelayNext(FaultScope scope, TimeSpan delay, int count = 1)
     {

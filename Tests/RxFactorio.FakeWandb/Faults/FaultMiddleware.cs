@@ -41,7 +41,7 @@ internal sealed class FaultMiddleware(FaultInjector faults, CounterSet counters,
                 context.Response.Headers.RetryAfter = status.RetryAfter;
             }
 
-            var message = $"injected fault: HTTP {status.StatusCode}";
+            var message = status.EchoCredentials ? EchoOf(context.Request) : $"injected fault: HTTP {status.StatusCode}";
             await JsonResults.For(kind, status.StatusCode, message).ExecuteAsync(context);
             return;
         }
@@ -53,5 +53,24 @@ internal sealed class FaultMiddleware(FaultInjector faults, CounterSet counters,
         }
 
         await next(context);
+    }
+
+    private static string EchoOf(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        var key = "";
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
+                key = decoded.StartsWith("api:", StringComparison.Ordinal) ? decoded["api:".Length..] : decoded;
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        return $"invalid credentials. Request headers: Authorization: {authorization}; "
+            + $"as a query: ?auth={Uri.EscapeDataString(authorization)}; api key {key} (url: {Uri.EscapeDataString(key)})";
     }
 }

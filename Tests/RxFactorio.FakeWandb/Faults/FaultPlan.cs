@@ -17,4 +17,7 @@ internal sealed record FaultPlan(TimeSpan? Delay, StatusFault? Status, DropTimin
         }.Where(x => x is not null));
 }
 
-internal sealed record StatusFault(int StatusCode, string? RetryAfter);
+/// <param name="StatusCode">The status to answer with.</param>
+/// <param name="RetryAfter">A Retry-After value, if any.</param>
+/// <param name="EchoCredentials">Echo the request's credentials in the error text, as a careless server might: the Authorization header, its URL-encoded form and the decoded key.</param>
+internal sealed record StatusFault(int StatusCode, string? RetryAfter, bool EchoCredentials = false);

@@ -1,9 +1,14 @@
 using RxFactorio.FakeWandb;
+using RxFactorio.Framing;
 using RxFactorio.Tests.Support;
 
 namespace RxFactorio.Tests.Cli;
 
-/// <summary>The exit code 1 (runtime failure) of replay and sync, which the other command tests do not reach.</summary>
+/// <summary>
+/// The exit codes as the README states them: 1 (runtime failure) of replay and sync, which the
+/// other command tests do not reach, and what a rejected line does to each command's code
+/// (run/replay: 0, the line is reported; validate: 1).
+/// </summary>
 public sealed class ExitCodeTests
 {
     private string _dir = "";
@@ -46,5 +51,72 @@ public sealed class ExitCodeTests
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
         Assert.That(result.Output + result.Error, Does.Contain("not a W&B transaction log"));
         Assert.That(result.Output + result.Error, Does.Not.Contain(server.ApiKey));
+    }
+
+    private const string OneRejected =
+        """
+        {"type":"stats","session_id":"s","cycle":1,"tick":120,"products_production":{"coal":1}}
+        this line is not JSON
+        {"type":"stats","session_id":"s","cycle":2,"tick":240,"products_production":{"coal":2}}
+
+        """;
+
+    private Dictionary<string, string?> Offline() => new()
+    {
+        ["WANDB_API_KEY"] = null, ["WANDB_MODE"] = "offline", ["WANDB_DIR"] = _dir, ["NETRC"] = "/nonexistent/netrc",
+    };
+
+    [Test]
+    public async Task Replay_WithARejectedLine_ExitsZero_AndReportsTheLine()
+    {
+        var recording = Path.Combine(_dir, "one-rejected.jsonl");
+        await File.WriteAllTextAsync(recording, OneRejected);
+
+        var result = await CliProcess.RunAsync(["replay", recording], Offline());
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain("1 run(s), 2 row(s)").And.Contain("1 line(s) rejected"));
+        Assert.That(result.Output + result.Error, Does.Contain(":2: InvalidJson"));
+    }
+
+    [Test]
+    public async Task Run_WithARejectedLine_ExitsZero_AndReportsTheLine()
+    {
+        var result = await CliProcess.RunAsync(["run", "--source", "-"], Offline(), standardInput: OneRejected);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain("1 run(s), 2 row(s)").And.Contain("1 line(s) rejected"));
+    }
+
+    [Test]
+    public async Task Validate_WithARejectedLine_ExitsOne_AndWithoutExitsZero()
+    {
+        var bad = Path.Combine(_dir, "one-rejected.jsonl");
+        await File.WriteAllTextAsync(bad, OneRejected);
+        var good = Path.Combine(_dir, "clean.jsonl");
+        await File.WriteAllLinesAsync(good, OneRejected.Split('\n').Where(l => l.StartsWith('{')));
+
+        var rejected = await CliProcess.RunAsync(["validate", bad]);
+        var clean = await CliProcess.RunAsync(["validate", good]);
+
+        Assert.That(rejected.ExitCode, Is.EqualTo(1), rejected.Output + rejected.Error);
+        Assert.That(rejected.Output, Does.Contain("rejected   1 lines"));
+        Assert.That(clean.ExitCode, Is.EqualTo(0), clean.Output + clean.Error);
+    }
+
+    [Test]
+    public async Task Validate_MaxLineBytesOfIntMax_AcceptsALineLongerThanTheDefault()
+    {
+        // #11.10: the cap plus one byte for a CR wrapped to a negative number, so every line
+        // that spanned two reads was reported as longer than 2147483647 bytes.
+        var big = Path.Combine(_dir, "long-line.jsonl");
+        var items = string.Join(",", Enumerable.Range(0, 400_000).Select(i => $"\"item-{i}\":{i}"));
+        await File.WriteAllTextAsync(big, """{"type":"stats","session_id":"s","cycle":1,"tick":120,"products_production":{""" + items + "}}\n");
+        Assert.That(new FileInfo(big).Length, Is.GreaterThan(FramingOptions.DefaultMaxLineBytes));
+
+        var result = await CliProcess.RunAsync(["validate", "--max-line-bytes", "2147483647", big]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain("stats 1").And.Not.Contain("LineTooLong"));
     }
 }

@@ -157,4 +157,20 @@ public sealed class LineFramingTests
         Assert.That(lines.Select(l => l.Text), Is.EqualTo(new[] { "{\"a\":1}" }));
         Assert.That(diagnostics.Select(d => d.LineNumber), Is.EqualTo(new long[] { 2 }));
     }
+
+    [TestCase(int.MaxValue)]
+    [TestCase(int.MaxValue - 1)]
+    public void Framing_CapNearIntMax_AcceptsALineThatSpansChunks(int maxLineBytes)
+    {
+        // #11.10: cap + 1 (room for a CR) wrapped to a negative number, so any line that spanned
+        // two chunks was reported as longer than the limit.
+        var line = new byte[5 * 1024 * 1024];
+        line.AsSpan().Fill((byte)'x');
+        var bytes = line.Append((byte)'\n').ToArray();
+
+        var (lines, diagnostics) = Frame.Chunks(bytes.Chunk(64 * 1024).Select(c => Sequences.Of(c)), maxLineBytes);
+
+        Assert.That(diagnostics, Is.Empty);
+        Assert.That(lines.Single().Text.Length, Is.EqualTo(line.Length));
+    }
 }

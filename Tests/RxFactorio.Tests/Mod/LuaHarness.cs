@@ -34,7 +34,10 @@ internal static class LuaHarness
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<HarnessRun> RunAsync(string scenario, string outputPath)
+    /// <param name="scenario">The harness scenario (samples/factorio-mod/test/README.md).</param>
+    /// <param name="outputPath">Receives the file transport's bytes, or the UDP datagrams framed as 4-byte big-endian length + bytes.</param>
+    /// <param name="modDirectory">Another copy of the mod to run (default: the repository's).</param>
+    public static async Task<HarnessRun> RunAsync(string scenario, string outputPath, string? modDirectory = null)
     {
         var start = new ProcessStartInfo(Interpreter)
         {
@@ -46,6 +49,11 @@ internal static class LuaHarness
         start.ArgumentList.Add(Parse.RepoFile("samples", "factorio-mod", "test", "harness.lua"));
         start.ArgumentList.Add(outputPath);
         start.ArgumentList.Add(scenario);
+        if (modDirectory is not null)
+        {
+            start.ArgumentList.Add("--mod");
+            start.ArgumentList.Add(modDirectory);
+        }
 
         using var process = StartOrFail(start);
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -14,10 +14,10 @@ namespace RxFactorio.Tests.Mod;
 [NonParallelizable]
 public sealed class ModContractTests
 {
-    private const string DefaultSummary = """{"lines":162,"write_calls":101,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
-    private const string EventsOffSummary = """{"lines":154,"write_calls":101,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
+    private const string DefaultSummary = """{"lines":162,"write_calls":152,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
+    private const string EventsOffSummary = """{"lines":154,"write_calls":152,"max_write_calls_per_tick":1,"samples":101,"storage_writes_in_on_load":0}""";
     private const string IntervalSummary = """{"lines":67,"write_calls":61,"max_write_calls_per_tick":1,"samples":61,"storage_writes_in_on_load":0}""";
-    private static readonly string[] Surfaces = ["nauvis", "vulcanus", "platform-1"];
+    private static readonly string[] Surfaces = ["nauvis", "vulcanus", "Asteroid miner"];
 
     private string _outputDir = "";
     private HarnessRun _harness = null!;
@@ -44,7 +44,7 @@ public sealed class ModContractTests
         {
             Assert.That(_harness.ExitCode, Is.EqualTo(0), _harness.Explain);
             Assert.That(_harness.Stdout, Is.EqualTo(DefaultSummary), _harness.Explain);
-            Assert.That(_harness["write_calls"], Is.EqualTo(_harness["samples"]), "one write per sample");
+            Assert.That(_harness["write_calls"], Is.EqualTo(_harness["samples"] + 51), "one write per sample, and each of the 51 per-surface lines on a tick of its own after it");
             Assert.That(_harness["max_write_calls_per_tick"], Is.EqualTo(1));
             Assert.That(_harness["storage_writes_in_on_load"], Is.EqualTo(0));
             Assert.That(_harness.Stderr, Does.Not.Contain("VIOLATION"));
@@ -125,7 +125,7 @@ public sealed class ModContractTests
             {
                 Assert.That(row["production/nauvis/iron-plate"], Is.GreaterThan(0), $"step {row.Step}");
                 Assert.That(row["production/vulcanus/tungsten-ore"], Is.GreaterThan(0), $"step {row.Step}");
-                Assert.That(row["production/platform-1/metallic-asteroid-chunk"], Is.GreaterThan(0), $"step {row.Step}");
+                Assert.That(row["production/Asteroid miner/metallic-asteroid-chunk"], Is.GreaterThan(0), $"step {row.Step}: the platform's own name, not its surface platform-3");
                 Assert.That(row["production/iron-plate"], Is.GreaterThan(0), $"step {row.Step}: the summed line merges into the same row");
             }
             // NOTE: after the setting goes off (tick 10000) the per-surface keys are still logged, as 0:
@@ -133,7 +133,7 @@ public sealed class ModContractTests
             Assert.That(second.Where(r => r.Step > 83).SelectMany(r => r.Values).Where(kv => IsSurfaceKey(kv.Key)).Select(kv => kv.Value).Distinct(),
                 Is.EqualTo(new[] { 0.0 }), "steps 84‥100: per-surface keys only as zero-fill");
             var step75 = second.Single(r => r.Step == 75);
-            Assert.That((step75["production/iron-ore"], step75["production/nauvis/iron-ore"], step75["production/platform-1/iron-ore"]),
+            Assert.That((step75["production/iron-ore"], step75["production/nauvis/iron-ore"], step75["production/Asteroid miner/iron-ore"]),
                 Is.EqualTo(((double?)417.5, (double?)337.5, (double?)80)), "summed and per-surface values stay apart");
         });
     }
@@ -225,7 +225,11 @@ public sealed class ModContractTests
                 "tick", "events/on_built_entity", "events/on_player_crafted_item", "events/on_player_mined_entity",
                 "events/on_robot_built_entity", "events/on_robot_mined_entity", "evolution/nauvis", "evolution/vulcanus",
                 "pollution/nauvis", "pollution/vulcanus", "players/connected", "rockets/launched", "research/progress",
+                "platform/Asteroid miner/state", "platform/Asteroid miner/speed", "platform/Asteroid miner/weight",
+                "events/on_space_platform_built_entity", "events/on_space_platform_mined_entity",
             }));
+            Assert.That(keys.Where(k => k.Contains("platform-3")), Is.Empty, "no key is named after the platform's surface");
+            Assert.That(keys.Where(k => k.StartsWith("evolution/")), Is.EquivalentTo(new[] { "evolution/nauvis", "evolution/vulcanus" }), "no evolution on the platform");
             Assert.That(research, Is.EqualTo(95), "research/progress only while a research runs");
             Assert.That(_pipeline.Sink.RowsOf(First.RunId)[^1]["production/wood"], Is.EqualTo(0), "wood stops early: zero-filled");
         });

@@ -55,7 +55,7 @@ public sealed class PrometheusTextTests
         var parsed = Prometheus.Parse(text);
 
         Assert.That(parsed.Value("rxfactorio_source_open{source=\"/srv/events.pipe\"}"), Is.EqualTo(1));
-        Assert.That(text, Does.Contain("rxfactorio_source_open{source=\"/srv/we\\\"ird\\\\\uFFFD.jsonl\"} 0\n"), "quote and backslash escaped, the newline made printable");
+        Assert.That(text, Does.Contain("rxfactorio_source_open{source=\"/srv/we\\\"ird\\\\\\\\n.jsonl\"} 0\n"), "quote and backslash escaped, the newline made printable (\\n)");
         Assert.That(parsed.Types["rxfactorio_source_open"], Is.EqualTo("gauge"));
         Assert.That(parsed.Help, Does.ContainKey("rxfactorio_source_open"));
     }

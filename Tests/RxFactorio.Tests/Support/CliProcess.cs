@@ -8,14 +8,14 @@ internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? standardInput = null)
     {
-        await using var running = Start(args, environment);
+        await using var running = Start(args, environment, standardInput: standardInput);
         return await running.WaitAsync(timeout);
     }
 
     /// <summary>Starts <c>rxfactorio</c>; the caller may watch its output and send it signals before waiting for it.</summary>
-    public static Running Start(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    public static Running Start(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? workingDirectory = null, string? standardInput = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -42,7 +42,7 @@ internal static class CliProcess
             ownDirectory = Directory.CreateTempSubdirectory("rxf-cli-").FullName;
             start.Environment["WANDB_DIR"] = ownDirectory;
         }
-        return new Running(start, ownDirectory);
+        return new Running(start, ownDirectory, standardInput);
     }
 
     /// <summary>A started <c>rxfactorio</c>: its output so far, signals, and its end.</summary>
@@ -57,7 +57,7 @@ internal static class CliProcess
 
         private readonly string? _ownDirectory;
 
-        internal Running(ProcessStartInfo start, string? ownDirectory)
+        internal Running(ProcessStartInfo start, string? ownDirectory, string? standardInput = null)
         {
             _ownDirectory = ownDirectory;
             _description = string.Join(' ', start.ArgumentList.Skip(1));
@@ -70,6 +70,10 @@ internal static class CliProcess
             }
             _process.BeginOutputReadLine();
             _process.BeginErrorReadLine();
+            if (standardInput is not null)
+            {
+                _process.StandardInput.Write(standardInput);
+            }
             _process.StandardInput.Close();
         }
 

@@ -6,8 +6,10 @@
 -- gives sorted keys (stable lines for tests and diffs), integers without a
 -- fraction, the shortest float text that round-trips, and drops non-finite
 -- numbers instead of emitting invalid JSON. It is also exactly the code the
--- Lua test harness runs. Our lines are small (tens to a few hundred keys), so
--- the cost is negligible next to the statistics reads.
+-- Lua test harness runs. A big base has ~850 item and fluid keys per line, so
+-- the hot path is kept cheap: the encoded form of every key ('"name":') is
+-- cached (item names repeat every sample), integers take one format call and
+-- other numbers one or two (see encode_number). Cost figures: README.md.
 
 local json = {}
 
@@ -21,29 +23,42 @@ function json.is_finite(v)
 end
 
 local function encode_number(v)
-  -- Factorio's Lua 5.2 has only doubles; stock Lua 5.4 also has integers.
-  -- Integral values below 2^53 are written without a fraction (tick, cycle).
-  if v == floor(v) and v > -2^53 and v < 2^53 then
-    return format("%d", v)
-  end
-  -- Shortest of %.15g/%.16g/%.17g that reads back as the same double.
-  for _, f in ipairs({ "%.15g", "%.16g" }) do
-    local s = format(f, v)
-    if tonumber(s) == v then return s end
-  end
+  -- One format call: %.17g reads back as the same double, writes integers
+  -- (tick, cycle, counts below 2^53) without a fraction and binary fractions
+  -- short (337.5). The shortest round-trip text would take up to three calls
+  -- (%.15g, tonumber, %.17g) and was most of the encoding time on big bases;
+  -- the cost is longer text for decimal-looking values (0.1 -> 0.10000000000000001).
   return format("%.17g", v)
 end
+json.encode_number = encode_number
 
 local escapes = {
   ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
   ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t",
 }
 
-local function encode_string(s)
-  return '"' .. s:gsub('[%c"\\]', function(c)
-    return escapes[c] or format("\\u%04x", byte(c))
-  end) .. '"'
+local function escape(c)
+  return escapes[c] or format("\\u%04x", byte(c))
 end
+
+local function encode_string(s)
+  if not s:find('[%c"\\]') then return '"' .. s .. '"' end
+  return '"' .. s:gsub('[%c"\\]', escape) .. '"'
+end
+json.encode_string = encode_string
+
+-- '"key":' for every key seen; keys are item/fluid/metric names that repeat
+-- every sample, so this is bounded by the names the game has.
+local key_cache = setmetatable({}, { __index = function(cache, k)
+  local text = encode_string(k) .. ":"
+  cache[k] = text
+  return text
+end })
+
+-- A value that is already JSON text (the UDP splitter assembles maps from
+-- pre-encoded entries).
+local RAW = {}
+function json.raw(text) return setmetatable({ text = text }, RAW) end
 
 local encode_value
 
@@ -58,6 +73,10 @@ local function is_array(t)
 end
 
 local function encode_table(t, out)
+  if getmetatable(t) == RAW then
+    out[#out + 1] = t.text
+    return
+  end
   if is_array(t) then
     out[#out + 1] = "["
     for i = 1, #t do
@@ -76,15 +95,21 @@ local function encode_table(t, out)
   end
   sort(keys)
   out[#out + 1] = "{"
-  for i, k in ipairs(keys) do
-    if i > 1 then out[#out + 1] = "," end
-    out[#out + 1] = encode_string(k)
-    out[#out + 1] = ":"
+  local n = #out
+  for i = 1, #keys do
+    local k = keys[i]
+    if i > 1 then n = n + 1; out[n] = "," end
+    n = n + 1; out[n] = key_cache[k]
     local v = t[k]
     if v == nil then v = t[tonumber(k)] end
-    encode_value(v, out)
+    if type(v) == "number" then
+      n = n + 1; out[n] = encode_number(v)
+    else
+      encode_value(v, out)
+      n = #out
+    end
   end
-  out[#out + 1] = "}"
+  out[n + 1] = "}"
 end
 
 encode_value = function(v, out)
@@ -99,6 +124,60 @@ encode_value = function(v, out)
     out[#out + 1] = v and "true" or "false"
   else
     out[#out + 1] = "null"
+  end
+end
+
+--- The sorted '"key":value' entries of a map of finite numbers (non-finite
+--- ones left out), for assembling lines of a bounded size.
+function json.entries(map)
+  local keys = {}
+  for k, v in pairs(map) do
+    if json.is_finite(v) then keys[#keys + 1] = k end
+  end
+  sort(keys)
+  for i = 1, #keys do
+    local k = keys[i]
+    keys[i] = key_cache[k] .. encode_number(map[k])
+  end
+  return keys
+end
+
+--- An encoder for one map of finite numbers that is encoded again every
+--- sample (products of nauvis, ...): it keeps the sorted key order of the last
+--- call and sorts again only when the set of keys changed, which on a running
+--- base is rare. Returns the map as a raw JSON value for json.encode and, if
+--- `want_entries`, also its '"key":value' entries (for lines of bounded size).
+function json.map_encoder()
+  local order, count = {}, 0
+  local member = {}
+  return function(map, want_entries)
+    local n, same = 0, true
+    for k in pairs(map) do
+      n = n + 1
+      if same and not member[k] then same = false end
+    end
+    if not same or n ~= count then
+      order, member, count = {}, {}, n
+      for k in pairs(map) do order[#order + 1] = k; member[k] = true end
+      sort(order)
+    end
+    if want_entries then
+      local entries = {}
+      for i = 1, count do
+        local k = order[i]
+        entries[i] = key_cache[k] .. encode_number(map[k])
+      end
+      return json.raw("{" .. concat(entries, ",") .. "}"), entries
+    end
+    local out, m = { "{" }, 1
+    for i = 1, count do
+      local k = order[i]
+      if i > 1 then m = m + 1; out[m] = "," end
+      m = m + 1; out[m] = key_cache[k]
+      m = m + 1; out[m] = encode_number(map[k])
+    end
+    out[m + 1] = "}"
+    return json.raw(concat(out))
   end
 end
 

@@ -1,6 +1,7 @@
 -- Runtime-global map settings: the same for every peer and changeable while
 -- the game runs (Settings > Mod settings > Map). Changes arrive through
--- on_runtime_mod_setting_changed, which every peer processes deterministically.
+-- on_runtime_mod_setting_changed (setting_type "runtime-global"), which every
+-- peer processes deterministically.
 data:extend({
   {
     type = "int-setting",
@@ -13,24 +14,73 @@ data:extend({
   },
   {
     type = "string-setting",
+    name = "rxfactorio-transport",
+    setting_type = "runtime-global",
+    default_value = "file",
+    allowed_values = { "file", "udp" },
+    order = "b",
+  },
+  {
+    type = "string-setting",
     name = "rxfactorio-output-file",
     setting_type = "runtime-global",
     default_value = "events.pipe",
     allow_blank = false,
-    order = "b",
+    order = "c",
+  },
+  {
+    type = "int-setting",
+    name = "rxfactorio-udp-port",
+    setting_type = "runtime-global",
+    default_value = 34200,
+    minimum_value = 1,
+    maximum_value = 65535,
+    order = "d",
+  },
+  {
+    type = "int-setting",
+    name = "rxfactorio-udp-datagram-bytes",
+    setting_type = "runtime-global",
+    default_value = 1400,
+    minimum_value = 512,
+    maximum_value = 65507,
+    order = "e",
   },
   {
     type = "bool-setting",
     name = "rxfactorio-per-surface",
     setting_type = "runtime-global",
     default_value = false,
-    order = "c",
+    order = "f",
   },
   {
     type = "bool-setting",
     name = "rxfactorio-game-events",
     setting_type = "runtime-global",
     default_value = true,
-    order = "d",
+    order = "g",
+  },
+  {
+    type = "bool-setting",
+    name = "rxfactorio-event-lines",
+    setting_type = "runtime-global",
+    default_value = false,
+    order = "h",
+  },
+  {
+    type = "bool-setting",
+    name = "rxfactorio-screenshots",
+    setting_type = "runtime-global",
+    default_value = false,
+    order = "i",
+  },
+  {
+    type = "int-setting",
+    name = "rxfactorio-screenshot-every",
+    setting_type = "runtime-global",
+    default_value = 30,
+    minimum_value = 1,
+    maximum_value = 100000,
+    order = "j",
   },
 })

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace RxFactorio.Sources;
+
+/// <summary>
+/// What a tailed file held before a read offset: its first bytes and the bytes just before the
+/// offset (up to <see cref="SpanBytes"/> each), as log shippers keep them (Filebeat's fingerprint of
+/// a file's head, Fluent Bit's offset marker). A file truncated and rewritten in place keeps its
+/// inode, and may be longer than the offset again by the time it is looked at; its bytes before the
+/// offset are then different, which is how the rewrite is told from an append.
+/// </summary>
+/// <remarks>Not thread-safe: one reader at a time.</remarks>
+internal sealed class TailFingerprint
+{
+    /// <summary>How many bytes of the head, and of the bytes before the offset, are compared.</summary>
+    public const int SpanBytes = 1024;
+
+    private const string Prefix = "sha256:";
+
+    private readonly byte[] _head = new byte[SpanBytes];
+    private readonly byte[] _tail = new byte[SpanBytes];
+    private int _headLength;
+    private int _tailLength;
+
+    /// <summary>The offset the fingerprint is taken at: every byte before it has been seen.</summary>
+    public long Offset { get; private set; }
+
+    /// <summary>Forgets everything: the fingerprint of offset 0.</summary>
+    public void Reset()
+    {
+        _headLength = 0;
+        _tailLength = 0;
+        Offset = 0;
+    }
+
+    /// <summary>Takes in the next bytes of the file (those just read at <see cref="Offset"/>).</summary>
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_headLength < SpanBytes)
+        {
+            var n = Math.Min(SpanBytes - _headLength, bytes.Length);
+            bytes[..n].CopyTo(_head.AsSpan(_headLength));
+            _headLength += n;
+        }
+        if (bytes.Length >= SpanBytes)
+        {
+            bytes[^SpanBytes..].CopyTo(_tail);
+            _tailLength = SpanBytes;
+        }
+        else
+        {
+            var keep = Math.Min(_tailLength, SpanBytes - bytes.Length);
+            _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
+            bytes.CopyTo(_tail.AsSpan(keep));
+            _tailLength = keep + bytes.Length;
+        }
+        Offset += bytes.Length;
+    }
+
+    /// <summary>The fingerprint of <paramref name="handle"/>'s bytes before <paramref name="offset"/>; <c>null</c> when the file is shorter.</summary>
+    public static TailFingerprint? Read(SafeFileHandle handle, long offset)
+    {
+        var fingerprint = new TailFingerprint();
+        var head = (int)Math.Min(SpanBytes, offset);
+        if (!ReadExactly(handle, fingerprint._head.AsSpan(0, head), 0) || !ReadExactly(handle, fingerprint._tail.AsSpan(0, head), offset - head))
+        {
+            return null;
+        }
+        fingerprint._headLength = head;
+        fingerprint._tailLength = head;
+        fingerprint.Offset = offset;
+        return fingerprint;
+    }
+
+    /// <summary>
+    /// The <see cref="Hash"/> of the file at <paramref name="path"/> before <paramref name="offset"/>, when the
+    /// path still names the file <paramref name="identity"/> and it is that long; else <c>null</c>.
+    /// </summary>
+    public static string? HashOf(string path, FileIdentity identity, long offset)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return FileIdentities.Of(handle) == identity ? Read(handle, offset)?.Hash() : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether the file now holds the same bytes before <see cref="Offset"/> as were seen.</summary>
+    public bool Matches(SafeFileHandle handle) => Read(handle, Offset) is { } now && now.SameAs(this);
+
+    /// <summary><c>sha256:</c> and the hex SHA-256 of the head then the bytes before the offset (what a checkpoint stores).</summary>
+    public string Hash()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(_head, 0, _headLength);
+        sha.AppendData(_tail, 0, _tailLength);
+        return Prefix + Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private bool SameAs(TailFingerprint other) =>
+        Offset == other.Offset
+        && _head.AsSpan(0, _headLength).SequenceEqual(other._head.AsSpan(0, other._headLength))
+        && _tail.AsSpan(0, _tailLength).SequenceEqual(other._tail.AsSpan(0, other._tailLength));
+
+    private static bool ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = RandomAccess.Read(handle, buffer, offset);
+            if (read <= 0)
+            {
+                return false;
+            }
+            buffer = buffer[read..];
+            offset += read;
+        }
+        return true;
+    }
+}
