@@ -30,6 +30,7 @@ internal sealed class RowAssembler
     private SourcePosition? _pendingSince;
     private SourcePosition? _carriedSince;
     private long _replayedThrough = -1;
+    private bool _catchingUp;
 
     public RowAssembler(RunInfo run, RunOptions options)
     {
@@ -67,6 +68,10 @@ internal sealed class RowAssembler
         }
         _last = position;
         _replayedThrough = replayedThrough;
+        // NOTE: the log can be ahead of the checkpoint (a kill between the log write and the
+        // checkpoint save): until the first cycle after the log's last step, a re-read line's row is
+        // in the log already, wherever the checkpoint says the run stood.
+        _catchingUp = lastStep is not null;
     }
 
     /// <summary>The run (re)opens at <paramref name="before"/>: the position before its first event.</summary>
@@ -107,11 +112,12 @@ internal sealed class RowAssembler
 
     private void ApplyStats(StatsEvent stats, DateTimeOffset now, Action<HistoryRow> rowDone, SourcePosition before)
     {
-        if (stats.Cycle <= LastStep && Replayed(stats))
+        if (stats.Cycle <= LastStep && (Replayed(stats) || _catchingUp))
         {
             // Read again after a restart: its row is in the run log already.
             return;
         }
+        _catchingUp = false;
         if (stats.Cycle <= LastStep || (_pending is not null && stats.Cycle < _pendingStep))
         {
             var after = _pending is not null ? _pendingStep : LastStep;
