@@ -9,63 +9,35 @@ namespace RxFactorio.Tests.Cli;
 /// <c>rxfactorio run</c> checks the key at start (one Viewer query): a refused key ends a run whose
 /// source is quiet at once with exit 2, and an unreachable server at start is not fatal.
 /// </summary>
-public sealed class KeyCheckTests
+public sealed class KeyCheckTests() : FakeWandbCliTest("rxf-key-")
 {
-    private FakeWandbServer _server = null!;
-    private string _dir = "";
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _server = await FakeWandbServer.StartAsync();
-        _dir = Directory.CreateTempSubdirectory("rxf-key-").FullName;
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private Dictionary<string, string?> Online(string baseUrl, string key) => new()
-    {
-        ["WANDB_BASE_URL"] = baseUrl,
-        ["WANDB_API_KEY"] = key,
-        ["WANDB_MODE"] = null,
-        ["WANDB_PROJECT"] = null,
-        ["WANDB_ENTITY"] = null,
-        ["WANDB_DIR"] = _dir,
-        ["NETRC"] = "/nonexistent/netrc",
-    };
-
     [Test]
     public async Task WrongKey_QuietSource_ExitsTwoByItself()
     {
         const string wrongKey = "wrong-key-2222222222222222222222222222222222";
-        var source = Path.Combine(_dir, "events.jsonl");
+        var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllTextAsync(source, "");
 
         // NOTE: no signal is sent: before the check, this ran (healthy) until SIGTERM.
         var result = await CliProcess.RunAsync(
             ["run", "--source", source, "--health-url", $"http://127.0.0.1:{Prometheus.FreePort()}"],
-            Online(_server.BaseUrl.ToString().TrimEnd('/'), wrongKey), TimeSpan.FromSeconds(30));
+            Online(Server.BaseUrl.ToString().TrimEnd('/'), wrongKey), TimeSpan.FromSeconds(30));
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
         Assert.That(result.Error, Does.Contain("rejected the API key (HTTP 401) for Viewer"));
-        Assert.That(_server.State.Counters.Unauthorized, Is.EqualTo(1), "one GraphQL call checked the key");
+        Assert.That(Server.State.Counters.Unauthorized, Is.EqualTo(1), "one GraphQL call checked the key");
         Assert.That(result.Output + result.Error, Does.Not.Contain(wrongKey));
     }
 
     [Test]
     public async Task ServerUnreachableAtStart_KeepsRunningAndHealthy()
     {
-        var source = Path.Combine(_dir, "events.jsonl");
+        var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllTextAsync(source, "");
         var url = $"http://127.0.0.1:{Prometheus.FreePort()}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await using var run = CliProcess.Start(["run", "--source", source, "--health-url", url],
-            Online($"http://127.0.0.1:{ClosedPort()}", _server.ApiKey), _dir);
+            Online($"http://127.0.0.1:{ClosedPort()}", Server.ApiKey), Dir);
 
         await run.WaitUntilAsync(() => run.Error.Contains("W&B Viewer request (POST /graphql) failed", StringComparison.Ordinal), "the key check to meet the outage");
         await run.WaitUntilAsync(() => Healthz(http, url).StatusCode == HttpStatusCode.OK, "/healthz to answer 200");

@@ -7,47 +7,19 @@ using RxFactorio.Tests.Support;
 namespace RxFactorio.Tests.Cli;
 
 /// <summary><c>rxfactorio run</c>: a tailed file, /healthz and /metrics over real HTTP, SIGTERM, exit codes, --print-config.</summary>
-public sealed class RunCommandTests
+public sealed class RunCommandTests() : FakeWandbCliTest("rxf-run-")
 {
-    private FakeWandbServer _server = null!;
-    private string _dir = "";
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _server = await FakeWandbServer.StartAsync();
-        _dir = Directory.CreateTempSubdirectory("rxf-run-").FullName;
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private Dictionary<string, string?> Online() => new()
-    {
-        ["WANDB_BASE_URL"] = _server.BaseUrl.ToString().TrimEnd('/'),
-        ["WANDB_API_KEY"] = _server.ApiKey,
-        ["WANDB_MODE"] = null,
-        ["WANDB_PROJECT"] = null,
-        ["WANDB_ENTITY"] = null,
-        ["WANDB_DIR"] = _dir,
-        ["NETRC"] = "/nonexistent/netrc",
-    };
-
     private static readonly string[] FirstLines = File.ReadLines(Parse.RepoFile("samples", "recordings", "freeplay.jsonl")).Take(21).ToArray();
 
     [Test]
     public async Task Run_TailedFile_ServesHealthAndMetrics_ThenSigtermFinishesTheRun()
     {
-        var source = Path.Combine(_dir, "events.jsonl");
+        var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllLinesAsync(source, [.. FirstLines, "{not json", "{\"type\":\"stats\"}"]);
         var port = Prometheus.FreePort();
         var url = $"http://127.0.0.1:{port}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await using var run = CliProcess.Start(["run", "--source", source, "--health-url", url, "--batch-window", "200ms"], Online(), _dir);
+        await using var run = CliProcess.Start(["run", "--source", source, "--health-url", url, "--batch-window", "200ms"], Online(), Dir);
 
         await run.WaitUntilAsync(() => TryGet(http, url + "/healthz").StatusCode == HttpStatusCode.OK, "/healthz to answer 200");
         Prometheus.Exposition metrics = null!;
@@ -76,12 +48,12 @@ public sealed class RunCommandTests
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(_server.State.Runs.Select(r => (r.Complete, r.ExitCode, r.HistoryRows().Count)), Is.EqualTo(new[] { (true, (int?)0, 19) }));
+        Assert.That(Server.State.Runs.Select(r => (r.Complete, r.ExitCode, r.HistoryRows().Count)), Is.EqualTo(new[] { (true, (int?)0, 19) }));
         Assert.That(result.Error, Does.Contain("line not accepted").And.Contain(source + ":22"));
         Assert.That(result.Error, Does.Contain("Run started: freeplay_216000"));
         // NOTE: online rows go through the run log, so the entity (and the URL) is known once W&B answered: in the summary.
         Assert.That(result.Output, Does.Contain($"/{FakeWandbOptions.DefaultEntityName}/factorio-experiments/runs/"));
-        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(Server.ApiKey));
     }
 
     [Test]
@@ -91,24 +63,24 @@ public sealed class RunCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("0 run(s), 0 row(s), mode online"));
-        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(Server.ApiKey));
     }
 
     [Test]
     public async Task Run_SourceIsADirectory_ExitsOne()
     {
-        var result = await CliProcess.RunAsync(["run", "--source", _dir, "--mode", "disabled"], Online());
+        var result = await CliProcess.RunAsync(["run", "--source", Dir, "--mode", "disabled"], Online());
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
-        Assert.That(result.Error, Does.Contain(_dir));
-        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
+        Assert.That(result.Error, Does.Contain(Dir));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(Server.ApiKey));
     }
 
     [Test]
     public async Task Run_WrongKey_ExitsTwo()
     {
         const string wrongKey = "wrong-key-1111111111111111111111111111111111";
-        var source = Path.Combine(_dir, "events.jsonl");
+        var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllLinesAsync(source, FirstLines);
         var environment = Online();
         environment["WANDB_API_KEY"] = wrongKey;
@@ -135,7 +107,7 @@ public sealed class RunCommandTests
     [Test]
     public async Task PrintConfig_ShowsEveryLayer_AndNeverTheKey()
     {
-        await File.WriteAllTextAsync(Path.Combine(_dir, "rxfactorio.json"), """{ "wandb": { "project": "from-file", "tags": "a,b" }, "runs": { "shutdownTimeout": "45s" } }""");
+        await File.WriteAllTextAsync(Path.Combine(Dir, "rxfactorio.json"), """{ "wandb": { "project": "from-file", "tags": "a,b" }, "runs": { "shutdownTimeout": "45s" } }""");
         var environment = Online();
         environment["WANDB_ENTITY"] = "from-env";
         environment["RXFACTORIO_RUNS__IDLETIMEOUT"] = "5m";
@@ -151,7 +123,7 @@ public sealed class RunCommandTests
         Assert.That(Line(result.Output, "runs:zeroFill"), Does.Contain("true").And.Contain("(default)"));
         Assert.That(Line(result.Output, "wandb:apiKey"), Does.Contain("(set, from environment variable WANDB_API_KEY)"));
         Assert.That(Line(result.Output, "sources"), Does.Contain("game.pipe").And.Contain("command-line flags"));
-        Assert.That(result.Output + result.Error, Does.Not.Contain(_server.ApiKey));
+        Assert.That(result.Output + result.Error, Does.Not.Contain(Server.ApiKey));
     }
 
     private static string Line(string output, string key) =>
@@ -161,7 +133,7 @@ public sealed class RunCommandTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment(output, error, variables.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!), _dir);
+        var environment = new CliEnvironment(output, error, variables.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!), Dir);
         var code = await CliApp.RunAsync(args, environment);
         return new CliProcess.Result(code, output.ToString(), error.ToString());
     }

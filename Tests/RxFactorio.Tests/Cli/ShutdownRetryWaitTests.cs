@@ -9,43 +9,15 @@ namespace RxFactorio.Tests.Cli;
 /// <c>--shutdown-timeout 30s</c>) is cut at SIGTERM: the real <c>rxfactorio run</c> ends without
 /// sitting out the deadline, the rows stay in the run log, and the exit message says how to send them.
 /// </summary>
-public sealed class ShutdownRetryWaitTests
+public sealed class ShutdownRetryWaitTests() : FakeWandbCliTest("rxf-cut-")
 {
-    private FakeWandbServer _server = null!;
-    private string _dir = "";
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _server = await FakeWandbServer.StartAsync();
-        _dir = Directory.CreateTempSubdirectory("rxf-cut-").FullName;
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private Dictionary<string, string?> Online() => new()
-    {
-        ["WANDB_BASE_URL"] = _server.BaseUrl.ToString().TrimEnd('/'),
-        ["WANDB_API_KEY"] = _server.ApiKey,
-        ["WANDB_MODE"] = null,
-        ["WANDB_PROJECT"] = null,
-        ["WANDB_ENTITY"] = null,
-        ["WANDB_DIR"] = _dir,
-        ["NETRC"] = "/nonexistent/netrc",
-    };
-
     [Test]
     public async Task RetryAfterLongerThanTheShutdownTimeout_IsCutAtSigterm_RowsStayForSync()
     {
-        var source = Path.Combine(_dir, "events.jsonl");
+        var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllLinesAsync(source, File.ReadLines(Parse.RepoFile("samples", "recordings", "freeplay.jsonl")).Take(21));
-        _server.Faults.FailNext(FaultScope.FileStream, 429, count: 1000, retryAfter: "35");
-        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "200ms", "--shutdown-timeout", "30s"], Online(), _dir);
+        Server.Faults.FailNext(FaultScope.FileStream, 429, count: 1000, retryAfter: "35");
+        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "200ms", "--shutdown-timeout", "30s"], Online(), Dir);
         await run.WaitUntilAsync(() => run.Error.Contains("(HTTP 429); retry 1 in 00:00:35", StringComparison.Ordinal), "the client to wait out a Retry-After: 35");
 
         await run.SignalAsync("TERM");
@@ -55,13 +27,13 @@ public sealed class ShutdownRetryWaitTests
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Error);
         Assert.That(result.Error, Does.Contain("was given up for the shutdown: the next try was due in 35 s, after the shutdown deadline"));
         Assert.That(result.Error, Does.Not.Contain("shutdown timeout (30s) passed"), "ended before the deadline, not by it");
-        Assert.That(result.Output, Does.Contain("not yet delivered: 1 run(s) wait in their run logs").And.Contain("rxfactorio sync " + Path.Combine(_dir, "wandb")));
-        Assert.That(_server.State.Runs.SelectMany(r => r.HistoryRows()), Is.Empty, "W&B got no row");
+        Assert.That(result.Output, Does.Contain("not yet delivered: 1 run(s) wait in their run logs").And.Contain("rxfactorio sync " + Path.Combine(Dir, "wandb")));
+        Assert.That(Server.State.Runs.SelectMany(r => r.HistoryRows()), Is.Empty, "W&B got no row");
 
-        _server.Faults.Clear();
-        var sync = await CliProcess.RunAsync(["sync", Path.Combine(_dir, "wandb")], Online(), TimeSpan.FromSeconds(60));
+        Server.Faults.Clear();
+        var sync = await CliProcess.RunAsync(["sync", Path.Combine(Dir, "wandb")], Online(), TimeSpan.FromSeconds(60));
 
         Assert.That(sync.ExitCode, Is.EqualTo(0), sync.Output + sync.Error);
-        Assert.That(_server.State.Runs.Select(r => (r.Complete, r.HistoryRows().Count)), Is.EqualTo(new[] { (true, 19) }), "every row was kept for sync");
+        Assert.That(Server.State.Runs.Select(r => (r.Complete, r.HistoryRows().Count)), Is.EqualTo(new[] { (true, 19) }), "every row was kept for sync");
     }
 }

@@ -13,64 +13,36 @@ namespace RxFactorio.Tests.Mod;
 /// transports carry the same game, so both must give the same two runs.
 /// </summary>
 [NonParallelizable]
-public sealed class ModEndToEndTests
+public sealed class ModEndToEndTests() : FakeWandbCliTest("rxf-mod-e2e-")
 {
-    private FakeWandbServer _server = null!;
-    private string _dir = "";
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _server = await FakeWandbServer.StartAsync();
-        _dir = Directory.CreateTempSubdirectory("rxf-mod-e2e-").FullName;
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private Dictionary<string, string?> Online() => new()
-    {
-        ["WANDB_BASE_URL"] = _server.BaseUrl.ToString().TrimEnd('/'),
-        ["WANDB_API_KEY"] = _server.ApiKey,
-        ["WANDB_MODE"] = null,
-        ["WANDB_PROJECT"] = null,
-        ["WANDB_ENTITY"] = null,
-        ["WANDB_DIR"] = _dir,
-        ["NETRC"] = "/nonexistent/netrc",
-    };
-
     [Test]
     public async Task FileTransport_TailedFileWrittenWhileTheClientRuns_TwoFinishedRunsWithTheModsRows()
     {
-        var harness = await LuaHarness.RunAsync("default", Path.Combine(_dir, "harness.jsonl"));
+        var harness = await LuaHarness.RunAsync("default", Path.Combine(Dir, "harness.jsonl"));
         Assert.That(harness.ExitCode, Is.EqualTo(0), harness.Explain);
         var lines = await File.ReadAllLinesAsync(harness.OutputPath);
-        var source = Path.Combine(_dir, "events.jsonl");
+        var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllTextAsync(source, "");
 
-        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms"], Online(), _dir);
+        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms"], Online(), Dir);
         // The game appends while the client tails: three appends (the first session, then the rest in two).
         foreach (var chunk in new[] { lines[..60], lines[60..110], lines[110..] })
         {
             await File.AppendAllLinesAsync(source, chunk);
         }
         await run.WaitUntilAsync(
-            () => _server.State.Runs.Count == 2 && _server.State.Runs.Any(r => r.Complete) && _server.State.Runs.Sum(r => r.HistoryRows().Count) >= 100,
+            () => Server.State.Runs.Count == 2 && Server.State.Runs.Any(r => r.Complete) && Server.State.Runs.Sum(r => r.HistoryRows().Count) >= 100,
             "the first run finished and 49 rows of the second sent");
         await run.SignalAsync("TERM");
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
-        AssertTheDefaultGame(result, _server.State.Runs);
+        AssertTheDefaultGame(result, Server.State.Runs);
     }
 
     [Test]
     public async Task UdpTransport_DatagramsToTheUdpSource_TheSameRunsAndRowsAsTheFile()
     {
-        var harness = await LuaHarness.RunAsync("udp", Path.Combine(_dir, "harness.datagrams"));
+        var harness = await LuaHarness.RunAsync("udp", Path.Combine(Dir, "harness.datagrams"));
         Assert.That(harness.ExitCode, Is.EqualTo(0), harness.Explain);
         var datagrams = UdpDatagramFile.Read(harness.OutputPath);
         var port = FreeUdpPort();
@@ -78,7 +50,7 @@ public sealed class ModEndToEndTests
         var healthUrl = $"http://127.0.0.1:{Prometheus.FreePort()}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
-        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms", "--health-url", healthUrl], Online(), _dir);
+        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms", "--health-url", healthUrl], Online(), Dir);
         await run.WaitUntilAsync(() => run.Error.Contains($"Listening for datagrams on {source}", StringComparison.Ordinal), "the UDP source to listen");
         using (var game = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
         {
@@ -97,12 +69,12 @@ public sealed class ModEndToEndTests
             }
         }
         await run.WaitUntilAsync(
-            () => _server.State.Runs.Count == 2 && _server.State.Runs.Any(r => r.Complete) && _server.State.Runs.Sum(r => r.HistoryRows().Count) >= 100,
+            () => Server.State.Runs.Count == 2 && Server.State.Runs.Any(r => r.Complete) && Server.State.Runs.Sum(r => r.HistoryRows().Count) >= 100,
             "the first run finished and 49 rows of the second sent");
         await run.SignalAsync("TERM");
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
-        AssertTheDefaultGame(result, _server.State.Runs);
+        AssertTheDefaultGame(result, Server.State.Runs);
         Assert.That(result.Error, Does.Not.Contain("line not accepted"));
     }
 

@@ -11,36 +11,8 @@ namespace RxFactorio.Tests.Recovery;
 /// stopped, longer than the checkpoint's offset: the next real <c>run</c> reads the new content
 /// from its start (its session_init and first rows included), warns once, and numbers its lines from 1.
 /// </summary>
-public sealed class RewrittenWhileStoppedTests
+public sealed class RewrittenWhileStoppedTests() : FakeWandbCliTest("rxf-rewrite-")
 {
-    private FakeWandbServer _server = null!;
-    private string _dir = "";
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _server = await FakeWandbServer.StartAsync();
-        _dir = Directory.CreateTempSubdirectory("rxf-rewrite-").FullName;
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private Dictionary<string, string?> Online() => new()
-    {
-        ["WANDB_BASE_URL"] = _server.BaseUrl.ToString().TrimEnd('/'),
-        ["WANDB_API_KEY"] = _server.ApiKey,
-        ["WANDB_MODE"] = null,
-        ["WANDB_PROJECT"] = null,
-        ["WANDB_ENTITY"] = null,
-        ["WANDB_DIR"] = _dir,
-        ["NETRC"] = "/nonexistent/netrc",
-    };
-
     private static IEnumerable<string> Session(string id, int cycles, string? badLineAt3 = null)
     {
         yield return $$"""{"type":"session_init","session_id":"{{id}}","tick":120,"level_name":"freeplay"}""";
@@ -58,12 +30,12 @@ public sealed class RewrittenWhileStoppedTests
     [Test]
     public async Task RewrittenInPlaceLongerThanTheCheckpoint_NextRunReadsItFromTheStart()
     {
-        var source = Path.Combine(_dir, "events.jsonl");
+        var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllLinesAsync(source, Session("first_session", 10));
         string[] args = ["run", "--source", source, "--batch-window", "100ms"];
-        await using (var first = CliProcess.Start(args, Online(), _dir))
+        await using (var first = CliProcess.Start(args, Online(), Dir))
         {
-            await first.WaitUntilAsync(() => CheckpointOffset() > 0 && _server.State.Runs.Sum(r => r.HistoryRows().Count) >= 9, "the first session in the log and on W&B");
+            await first.WaitUntilAsync(() => CheckpointOffset() > 0 && Server.State.Runs.Sum(r => r.HistoryRows().Count) >= 9, "the first session in the log and on W&B");
             await first.SignalAsync("TERM");
             Assert.That((await first.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode, Is.EqualTo(0));
         }
@@ -81,7 +53,7 @@ public sealed class RewrittenWhileStoppedTests
         }
         Assert.That(new FileInfo(source).Length, Is.GreaterThan(offset), "grown past the checkpoint again");
 
-        await using var second = CliProcess.Start(args, Online(), _dir);
+        await using var second = CliProcess.Start(args, Online(), Dir);
         await second.WaitUntilAsync(() => SecondRun()?.HistoryRows().Count >= 29, "the new session's rows");
         await second.SignalAsync("TERM");
         var result = await second.WaitAsync(TimeSpan.FromSeconds(30));
@@ -95,11 +67,11 @@ public sealed class RewrittenWhileStoppedTests
     }
 
     private RxFactorio.FakeWandb.State.FakeRun? SecondRun() =>
-        _server.State.Runs.FirstOrDefault(r => r.DisplayName?.Contains("second_session", StringComparison.Ordinal) == true);
+        Server.State.Runs.FirstOrDefault(r => r.DisplayName?.Contains("second_session", StringComparison.Ordinal) == true);
 
     private long CheckpointOffset()
     {
-        var folder = Path.Combine(_dir, "wandb", "checkpoints");
+        var folder = Path.Combine(Dir, "wandb", "checkpoints");
         if (!Directory.Exists(folder))
         {
             return 0;
