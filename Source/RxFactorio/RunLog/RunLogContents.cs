@@ -20,6 +20,9 @@ public sealed record RunLogContents
     /// <summary>The project from the run record; <c>null</c> when not set.</summary>
     public string? Project { get; init; }
 
+    /// <summary>Tags, group, notes, job type and host from the first run record (empty in logs written before they were kept).</summary>
+    public RunAttributes Attributes { get; init; } = RunAttributes.None;
+
     /// <summary>The run's start time from the run record.</summary>
     public DateTimeOffset? StartTime { get; init; }
 
@@ -63,7 +66,7 @@ public sealed record RunLogContents
     /// </summary>
     public long ResumeOffset { get; init; }
 
-    /// <summary>The run's identity as a <see cref="RunInfo"/>: source <c>"runlog"</c>, generation 0, session id, level name and start tick from the config.</summary>
+    /// <summary>The run's identity as a <see cref="RunInfo"/>: source <c>"runlog"</c>, generation 0, session id, level name and start tick from the config, and its attributes.</summary>
     public RunInfo? ToRunInfo()
     {
         if (RunId is null)
@@ -78,6 +81,7 @@ public sealed record RunLogContents
             DisplayName = DisplayName ?? RunId,
             Key = new RunKey("runlog", Text("session_id") ?? "", 0),
             LevelName = Text("level_name"),
+            Attributes = Attributes,
             StartTick = (long)(startTick ?? 0),
         };
     }
