@@ -65,6 +65,7 @@ internal sealed class RecoveryPlan
             {
                 Run = info with { Key = new RunKey(path, info.SessionId, 0) },
                 LastStep = last?.Step,
+                RowsBefore = log.HistoryCount,
                 ZeroFillKeys = last is null ? [] : [.. last.Values.Select(v => v.Key)],
                 Summary = [.. log.Summary.Where(kv => !kv.Key.StartsWith('_'))],
                 ResumeOffset = checkpoint.Offset,
@@ -92,6 +93,7 @@ internal sealed class RecoveryPlan
         {
             Run = info with { Key = new RunKey(path, info.SessionId, 0) },
             LastStep = last?.Step,
+            RowsBefore = log.HistoryCount,
             ZeroFillKeys = last is null ? [] : [.. last.Values.Select(v => v.Key)],
             Summary = [.. log.Summary.Where(kv => !kv.Key.StartsWith('_'))],
         });

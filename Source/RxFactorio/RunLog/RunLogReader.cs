@@ -37,6 +37,7 @@ public static class RunLogReader
         var hasFinal = false;
         long lastNum = 0;
         var count = 0;
+        long rows = 0;
         var unreadable = 0;
         long resumeOffset = LevelDbLogFormat.FileHeaderSize;
 
@@ -70,6 +71,7 @@ public static class RunLogReader
                         history.Clear();
                     }
                     history.Add(ToRow(record.History));
+                    rows++;
                     break;
                 case Record.RecordTypeOneofCase.Summary:
                     foreach (var item in record.Summary.Update)
@@ -126,6 +128,7 @@ public static class RunLogReader
             StartTime = startTime,
             Config = config,
             History = history,
+            HistoryCount = rows,
             LogLines = lines,
             Summary = [.. summaryOrder.Select(k => new KeyValuePair<string, double>(k, summary[k]))],
             ExitCode = exitCode,

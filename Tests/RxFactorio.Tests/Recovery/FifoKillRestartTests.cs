@@ -106,7 +106,9 @@ public sealed class FifoKillRestartTests() : FakeWandbCliTest("rxf-fifo-kill-")
             Assert.That((run.Complete, run.ExitCode), Is.EqualTo((true, (int?)0)), "finished by the SIGTERM");
             Assert.That(new OfflineLayout(Dir).FindRunFolders(), Has.Count.EqualTo(1), "one run log, continued");
             Assert.That(writer.Lost, Is.Zero, "the writer waited in open() while no reader held the FIFO");
-            Assert.That(output, Does.Contain($"id {run.Name}"));
+            Assert.That(output, Does.Contain($"id {run.Name}  rows 19 (10 this start)  last step 20  finished"),
+                "the end report counts the continued run's whole history and what this start added");
+            Assert.That(output, Does.StartWith("1 run(s), 19 (10 this start) row(s)"));
         });
     }
 
