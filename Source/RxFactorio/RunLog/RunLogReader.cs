@@ -38,6 +38,7 @@ public static class RunLogReader
         var hasFinal = false;
         long lastNum = 0;
         var count = 0;
+        long rows = 0;
         var unreadable = 0;
         long resumeOffset = LevelDbLogFormat.FileHeaderSize;
 
@@ -72,6 +73,7 @@ public static class RunLogReader
                         history.Clear();
                     }
                     history.Add(ToRow(record.History));
+                    rows++;
                     break;
                 case Record.RecordTypeOneofCase.Summary:
                     foreach (var item in record.Summary.Update)
@@ -129,6 +131,7 @@ public static class RunLogReader
             Attributes = attributes,
             Config = config,
             History = history,
+            HistoryCount = rows,
             LogLines = lines,
             Summary = [.. summaryOrder.Select(k => new KeyValuePair<string, double>(k, summary[k]))],
             ExitCode = exitCode,

@@ -572,7 +572,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     {
         if (command.Mark is { } mark && _options.Checkpoints.TryGetValue(mark.Source, out var store))
         {
-            store.Save(mark, command.Run.RunId, Now);
+            store.Save(mark, command.Run.RunId, Now, command.Run.SessionId);
         }
     }
 
