@@ -115,7 +115,8 @@ public sealed class WandbRunClient
                 Project = _options.Project,
                 Entity = _options.Entity,
                 GroupName = attributes.Group,
-                DisplayName = Run.DisplayName,
+                // NOTE: as wandb-core (runupserter.go, nullify.NilIfZero): an empty name is null, so W&B names the run.
+                DisplayName = string.IsNullOrEmpty(Run.DisplayName) ? null : Run.DisplayName,
                 Notes = attributes.Notes,
                 Config = WandbJsonLines.ConfigJson(Run.Config),
                 Host = attributes.Host,
