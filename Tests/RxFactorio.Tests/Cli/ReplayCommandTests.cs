@@ -56,6 +56,31 @@ public sealed class ReplayCommandTests
     }
 
     [Test]
+    public async Task Replay_SixSessions_CreatesTheRunsOnWandbInTheOrderTheyStarted()
+    {
+        // W&B lists runs by creation time: six sessions of one recording must be created in play order,
+        // although their shippers run side by side (issue #13 item 6).
+        var recording = Path.Combine(_dir, "six-sessions.jsonl");
+        var lines = new List<string>();
+        for (var session = 0; session < 6; session++)
+        {
+            var start = 1000 * (session + 1);
+            lines.Add($$"""{"type":"session_init","session_id":"game{{session}}_{{start * 120}}","tick":{{start * 120}},"level_name":"freeplay"}""");
+            for (var cycle = start; cycle < start + 40; cycle++)
+            {
+                lines.Add($$$"""{"type":"stats","session_id":"game{{{session}}}_{{{start * 120}}}","cycle":{{{cycle}}},"tick":{{{cycle * 120}}},"products_production":{"iron-plate":{{{cycle}}}},"materials_consumption":{}}""");
+            }
+        }
+        await File.WriteAllLinesAsync(recording, lines);
+
+        var result = await CliProcess.RunAsync(["replay", recording], Online());
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(_server.State.Runs.Select(r => r.DisplayName?.Split('_')[0]), Is.EqualTo(Enumerable.Range(0, 6).Select(i => $"game{i}")));
+        Assert.That(_server.State.Runs.Select(r => r.HistoryRows().Count), Is.All.EqualTo(40));
+    }
+
+    [Test]
     public async Task Replay_WrongKey_ExitsTwoAndNeverPrintsTheKey()
     {
         const string wrongKey = "wrong-key-0000000000000000000000000000000000";
