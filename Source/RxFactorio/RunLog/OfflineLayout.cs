@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace RxFactorio.RunLog;
 
 /// <summary>
-/// W&amp;B's folder layout for runs on disk (wandb-protocol.md §7):
+/// W&amp;B's folder layout for runs on disk (docs/wandb-protocol.md §7):
 /// <c>&lt;root&gt;/wandb/offline-run-YYYYMMDD_HHMMSS-&lt;runid&gt;/run-&lt;runid&gt;.wandb</c> plus <c>files/</c>,
 /// with <c>run-…</c> instead of <c>offline-run-…</c> for online runs and <c>.wandb/</c> instead of
 /// <c>wandb/</c> when that folder exists. The timestamp is the run's start in local time.

@@ -2,7 +2,7 @@ namespace RxFactorio.RunLog;
 
 /// <summary>
 /// The <c>run-&lt;runid&gt;.wandb.synced</c> marker: an empty file beside a log that has been uploaded
-/// completely. W&amp;B's <c>wandb sync</c> writes and honours the same marker (§7).
+/// completely. W&amp;B's <c>wandb sync</c> writes and honours the same marker (docs/wandb-protocol.md §7).
 /// </summary>
 public static class SyncedMarker
 {
