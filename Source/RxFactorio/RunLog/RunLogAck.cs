@@ -19,7 +19,7 @@ namespace RxFactorio.RunLog;
 /// </para>
 /// <para>This file is RxFactorio's own; W&amp;B's <c>wandb sync</c> neither reads nor writes it (it has its own <c>.syncstate</c>).</para>
 /// </summary>
-public sealed record RunLogAck
+internal sealed record RunLogAck
 {
     /// <summary>The format version, 1.</summary>
     [JsonPropertyName("version")]

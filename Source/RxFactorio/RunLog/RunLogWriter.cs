@@ -12,7 +12,7 @@ namespace RxFactorio.RunLog;
 /// <c>_step</c>, <c>_runtime</c> and <c>_timestamp</c>, and summaries carry <c>_step</c>, because
 /// sync sends records as they are. Records are numbered 1, 2, … Not thread-safe.
 /// </summary>
-public sealed class RunLogWriter : IDisposable
+internal sealed class RunLogWriter : IDisposable
 {
     private readonly LevelDbLogWriter _log;
     private readonly RunLogWriterOptions _options;

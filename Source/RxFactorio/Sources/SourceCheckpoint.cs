@@ -10,7 +10,7 @@ namespace RxFactorio.Sources;
 /// reads on from there: the file's identity, the byte offset and line number just after the
 /// last line whose effects are all in the log, and the run the source was feeding.
 /// </summary>
-public sealed record SourceCheckpoint
+internal sealed record SourceCheckpoint
 {
     /// <summary>The format version, 1.</summary>
     [JsonPropertyName("version")]
@@ -76,7 +76,7 @@ public sealed record SourceCheckpoint
 /// (never the path or a session id in a file name), written atomically after the run log is
 /// flushed. Learns the file's identity from <see cref="TailOptions.PositionChanged"/>. Thread-safe.
 /// </summary>
-public sealed class SourceCheckpointStore
+internal sealed class SourceCheckpointStore
 {
     private readonly Lock _gate = new();
     private FileIdentity? _identity;

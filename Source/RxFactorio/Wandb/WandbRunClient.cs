@@ -11,7 +11,7 @@ namespace RxFactorio.Wandb;
 /// built once, so a retry sends exactly the same bytes. Calls are serialized; it is safe to call
 /// <see cref="HeartbeatIfIdleAsync"/> from a timer while a batch is being sent.
 /// </summary>
-public sealed class WandbRunClient
+internal sealed class WandbRunClient
 {
     private readonly WandbConnection _connection;
     private readonly WandbOptions _options;
