@@ -4,18 +4,18 @@ namespace RxFactorio.FakeWandb;
 
 public sealed record FakeWandbOptions
 {
-    /// <summary>40 characters of [\w-], the shortest key the SDK's format check accepts (protocol doc §1).</summary>
+    /// <summary>40 characters of [\w-], the shortest key the SDK's format check accepts (docs/wandb-protocol.md §1).</summary>
     public const string TestApiKey = "fakewandb-test-key-0123456789abcdef01234";
 
     public const string DefaultEntityName = "fake-entity";
 
-    /// <summary>The project the server uses when UpsertBucket sends <c>project: null</c> (doc §8).</summary>
+    /// <summary>The project the server uses when UpsertBucket sends <c>project: null</c> (docs/wandb-protocol.md §8).</summary>
     public const string DefaultProjectName = "uncategorized";
 
-    /// <summary>10 &lt;&lt; 20, wandb-core's defaultMaxRequestSizeBytes (doc §3 "Timing and limits").</summary>
+    /// <summary>10 &lt;&lt; 20, wandb-core's defaultMaxRequestSizeBytes (docs/wandb-protocol.md §3 "Timing and limits").</summary>
     public const long DefaultMaxRequestBytes = 10L << 20;
 
-    /// <summary>(10 &lt;&lt; 20) - (100 &lt;&lt; 10), "imposed by the back-end" (doc §3).</summary>
+    /// <summary>(10 &lt;&lt; 20) - (100 &lt;&lt; 10), "imposed by the back-end" (docs/wandb-protocol.md §3).</summary>
     public const long DefaultMaxLineBytes = (10L << 20) - (100L << 10);
 
     /// <summary>0 picks a free port. The server only ever binds 127.0.0.1.</summary>
@@ -28,10 +28,10 @@ public sealed record FakeWandbOptions
     /// <summary>Accepted API keys mapped to the key owner's default entity. Null: only <see cref="TestApiKey"/>, owned by <see cref="DefaultEntity"/>.</summary>
     public IReadOnlyDictionary<string, string>? ApiKeys { get; init; }
 
-    /// <summary>When true, UpsertBucket for an entity other than the key owner's answers 403 (doc §8).</summary>
+    /// <summary>When true, UpsertBucket for an entity other than the key owner's answers 403 (docs/wandb-protocol.md §8).</summary>
     public bool RestrictEntitiesToKeyOwner { get; init; }
 
-    /// <summary>Feature names reported as enabled by ServerFeaturesQuery (default none, doc §8).</summary>
+    /// <summary>Feature names reported as enabled by ServerFeaturesQuery (default none, docs/wandb-protocol.md §8).</summary>
     public IReadOnlyList<string> ServerFeatures { get; init; } = [];
 
     /// <summary>Drives injected delays and request-log timestamps; pass a FakeTimeProvider for virtual time.</summary>

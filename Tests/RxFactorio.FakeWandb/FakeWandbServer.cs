@@ -52,7 +52,7 @@ public sealed class FakeWandbServer : IAsyncDisposable
         return new FakeWandbServer(app, options, state, faults, new Uri(address));
     }
 
-    /// <summary>Basic auth header value the client sends for a key: base64("api:" + key) (doc §1).</summary>
+    /// <summary>Basic auth header value the client sends for a key: base64("api:" + key) (docs/wandb-protocol.md §1).</summary>
     public static AuthenticationHeaderValue AuthorizationFor(string apiKey) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("api:" + apiKey)));
 
@@ -93,7 +93,7 @@ public sealed class FakeWandbServer : IAsyncDisposable
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);
 
-            // Our own limit answers 413 (doc §3/§8); Kestrel's must not cut in first.
+            // Our own limit answers 413 (docs/wandb-protocol.md §3/§8); Kestrel's must not cut in first.
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBytes, 1 << 20) * 2;
         });
 

@@ -13,7 +13,7 @@ namespace RxFactorio.Diagnostics;
 /// (U+202A–U+202E, U+2066–U+2069) and a lone UTF-16 surrogate become <c>\uXXXX</c>.
 /// Everything else, a backslash included, is kept as it is, so ordinary names read unchanged.
 /// </summary>
-public static class Printable
+internal static class Printable
 {
     private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(
         "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +

@@ -9,7 +9,7 @@ namespace RxFactorio.RunLog;
 /// <c>crc32 (u32 LE) | length (u16 LE) | type (u8) | payload</c>. The checksum is plain
 /// CRC-32/IEEE over the type byte and the payload, not LevelDB's masked CRC-32C.
 /// </summary>
-public static class LevelDbLogFormat
+internal static class LevelDbLogFormat
 {
     /// <summary>The block size: 32 KiB. Chunks never cross a block boundary.</summary>
     public const int BlockSize = 32 * 1024;
@@ -48,7 +48,7 @@ public static class LevelDbLogFormat
 }
 
 /// <summary>The type of a chunk: a whole record, or the first, a middle or the last piece of one.</summary>
-public enum ChunkType : byte
+internal enum ChunkType : byte
 {
     /// <summary>Zero bytes: never written as a chunk; a header of all zeros is block padding.</summary>
     Zero = 0,

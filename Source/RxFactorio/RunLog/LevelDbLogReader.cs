@@ -9,7 +9,7 @@ namespace RxFactorio.RunLog;
 /// the next block, drops records that lost a piece, and says in <see cref="Report"/> what it
 /// skipped, where and why. Only a bad file header is an error (nothing in the file can be trusted).
 /// </summary>
-public sealed class LevelDbLogReader : IDisposable
+internal sealed class LevelDbLogReader : IDisposable
 {
     private readonly Stream _stream;
     private readonly bool _leaveOpen;

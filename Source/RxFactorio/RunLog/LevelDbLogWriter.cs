@@ -8,7 +8,7 @@ namespace RxFactorio.RunLog;
 /// meets exactly 7 free bytes with a zero-length FIRST chunk there, as W&amp;B's Go and Python
 /// writers do. Not thread-safe.
 /// </summary>
-public sealed class LevelDbLogWriter : IDisposable
+internal sealed class LevelDbLogWriter : IDisposable
 {
     private readonly Stream _stream;
     private readonly bool _leaveOpen;

@@ -4,10 +4,10 @@ namespace RxFactorio.RunLog;
 /// <param name="Offset">The byte offset of the record's first chunk header.</param>
 /// <param name="End">The byte offset just after the record's last chunk.</param>
 /// <param name="Payload">The record's bytes.</param>
-public readonly record struct LogRecord(long Offset, long End, byte[] Payload);
+internal readonly record struct LogRecord(long Offset, long End, byte[] Payload);
 
 /// <summary>What kind of damage a <see cref="LevelDbLogReader"/> skipped.</summary>
-public enum LogDamageKind
+internal enum LogDamageKind
 {
     /// <summary>A chunk's checksum does not match; the rest of its block is skipped (its length cannot be trusted).</summary>
     BadChecksum,
@@ -32,14 +32,14 @@ public enum LogDamageKind
 /// <param name="Offset">Its first byte's offset in the file.</param>
 /// <param name="Length">How many bytes were skipped.</param>
 /// <param name="Kind">What was wrong.</param>
-public sealed record LogDamage(long Offset, long Length, LogDamageKind Kind)
+internal sealed record LogDamage(long Offset, long Length, LogDamageKind Kind)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Kind} at byte {Offset} ({Length} bytes skipped)";
 }
 
 /// <summary>The outcome of reading a log: how much was intact and what was skipped, where and why.</summary>
-public sealed class LogReadReport
+internal sealed class LogReadReport
 {
     private readonly List<LogDamage> _damage = [];
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace RxFactorio.RunLog;
 
 /// <summary>
-/// W&amp;B's folder layout for runs on disk (wandb-protocol.md §7):
+/// W&amp;B's folder layout for runs on disk (docs/wandb-protocol.md §7):
 /// <c>&lt;root&gt;/wandb/offline-run-YYYYMMDD_HHMMSS-&lt;runid&gt;/run-&lt;runid&gt;.wandb</c> plus <c>files/</c>,
 /// with <c>run-…</c> instead of <c>offline-run-…</c> for online runs and <c>.wandb/</c> instead of
 /// <c>wandb/</c> when that folder exists. The timestamp is the run's start in local time.
@@ -39,12 +39,12 @@ public sealed partial class OfflineLayout
 
     /// <summary>Whether <paramref name="runId"/> is a run id RxFactorio writes to disk: exactly 8 of <c>[a-z0-9]</c>.</summary>
     /// <param name="runId">The run id.</param>
-    public static bool IsValidRunId(string? runId) => runId is not null && RunIdPattern().IsMatch(runId);
+    internal static bool IsValidRunId(string? runId) => runId is not null && RunIdPattern().IsMatch(runId);
 
     /// <summary>Throws unless <paramref name="runId"/> is exactly 8 of <c>[a-z0-9]</c>, so that nothing else can become a path.</summary>
     /// <param name="runId">The run id.</param>
     /// <exception cref="ArgumentException">It is not.</exception>
-    public static void ValidateRunId(string? runId)
+    internal static void ValidateRunId(string? runId)
     {
         if (!IsValidRunId(runId))
         {
@@ -56,7 +56,7 @@ public sealed partial class OfflineLayout
     /// <param name="runId">The run id (validated).</param>
     /// <param name="startTime">The run's start.</param>
     /// <param name="offline">Offline (the default) or online.</param>
-    public string RunFolderName(string runId, DateTimeOffset startTime, bool offline = true)
+    internal string RunFolderName(string runId, DateTimeOffset startTime, bool offline = true)
     {
         ValidateRunId(runId);
         var local = ToZone(startTime);
@@ -67,7 +67,7 @@ public sealed partial class OfflineLayout
     /// <param name="runId">The run id (validated).</param>
     /// <param name="startTime">The run's start.</param>
     /// <param name="offline">Offline (the default) or online.</param>
-    public RunFolder GetRunFolder(string runId, DateTimeOffset startTime, bool offline = true) =>
+    internal RunFolder GetRunFolder(string runId, DateTimeOffset startTime, bool offline = true) =>
         new(Path.Combine(WandbDirectory, RunFolderName(runId, startTime, offline)), runId);
 
     /// <summary>Creates a run's folder and its <c>files/</c> folder.</summary>
@@ -75,7 +75,7 @@ public sealed partial class OfflineLayout
     /// <param name="startTime">The run's start.</param>
     /// <param name="offline">Offline (the default) or online.</param>
     /// <exception cref="IOException">A folder cannot be created; the message names it.</exception>
-    public RunFolder CreateRunFolder(string runId, DateTimeOffset startTime, bool offline = true)
+    internal RunFolder CreateRunFolder(string runId, DateTimeOffset startTime, bool offline = true)
     {
         var folder = GetRunFolder(runId, startTime, offline);
         PathErrors.Wrap(folder.FilesDirectory, "create the run folder", () => Directory.CreateDirectory(folder.FilesDirectory));
@@ -84,14 +84,14 @@ public sealed partial class OfflineLayout
 
     /// <summary>The newest existing folder of <paramref name="runId"/> that holds its log, or <c>null</c>.</summary>
     /// <param name="runId">The run id (validated).</param>
-    public RunFolder? FindRunFolder(string runId)
+    internal RunFolder? FindRunFolder(string runId)
     {
         ValidateRunId(runId);
         return FindRunFolders().Where(f => f.RunId == runId).LastOrDefault();
     }
 
     /// <summary>Every run folder under <see cref="WandbDirectory"/> that holds its log, oldest first (by name: start time).</summary>
-    public IReadOnlyList<RunFolder> FindRunFolders()
+    internal IReadOnlyList<RunFolder> FindRunFolders()
     {
         var wandb = WandbDirectory;
         if (!Directory.Exists(wandb))
@@ -116,7 +116,7 @@ public sealed partial class OfflineLayout
 
     /// <summary>Points the <c>latest-run</c> symlink at <paramref name="folder"/>, as W&amp;B does. Best effort: a failure is ignored.</summary>
     /// <param name="folder">The run folder.</param>
-    public void PointLatestRunAt(RunFolder folder)
+    internal void PointLatestRunAt(RunFolder folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
         var link = Path.Combine(WandbDirectory, "latest-run");
@@ -151,7 +151,7 @@ public sealed partial class OfflineLayout
     /// <summary>The <c>.wandb</c> files under <paramref name="path"/>: the file itself, a run folder's log, or every run folder's log in a <c>wandb/</c> folder.</summary>
     /// <param name="path">A <c>.wandb</c> file, a run folder or a <c>wandb/</c> folder.</param>
     /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>.</exception>
-    public static IReadOnlyList<string> FindLogs(string path)
+    internal static IReadOnlyList<string> FindLogs(string path)
     {
         if (File.Exists(path))
         {

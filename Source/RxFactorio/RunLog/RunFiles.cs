@@ -9,7 +9,7 @@ internal static partial class RunFiles
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
-    /// <c>config.yaml</c> in W&amp;B's form, every top-level key wrapped as <c>{value: …}</c> (§2 "Config
+    /// <c>config.yaml</c> in W&amp;B's form, every top-level key wrapped as <c>{value: …}</c> (docs/wandb-protocol.md §2 "Config
     /// encoding"). Values are JSON scalars, which YAML reads as the same scalars.
     /// </summary>
     public static void WriteConfig(RunFolder folder, IEnumerable<KeyValuePair<string, object?>> config)

@@ -6,7 +6,7 @@ namespace RxFactorio.RunLog;
 /// </summary>
 /// <param name="Path">The folder.</param>
 /// <param name="RunId">The run id.</param>
-public sealed record RunFolder(string Path, string RunId)
+internal sealed record RunFolder(string Path, string RunId)
 {
     /// <summary>Whether the folder is an offline run's (its name starts with <c>offline-</c>, which is how <c>wandb sync</c> tells).</summary>
     public bool IsOffline => System.IO.Path.GetFileName(Path).StartsWith("offline-", StringComparison.Ordinal);

@@ -15,11 +15,11 @@ namespace RxFactorio.RunLog;
 /// <see cref="HistoryLines"/> and <see cref="OutputLines"/>. After each request W&amp;B answers with
 /// 2xx, it saves the new state (atomically: written to a temporary file, then renamed). If it dies
 /// between W&amp;B's answer and the save, the next sender repeats that request's records at the same
-/// offsets, which W&amp;B stores idempotently (a line at an existing offset replaces it, §3).
+/// offsets, which W&amp;B stores idempotently (a line at an existing offset replaces it, docs/wandb-protocol.md §3).
 /// </para>
 /// <para>This file is RxFactorio's own; W&amp;B's <c>wandb sync</c> neither reads nor writes it (it has its own <c>.syncstate</c>).</para>
 /// </summary>
-public sealed record RunLogAck
+internal sealed record RunLogAck
 {
     /// <summary>The format version, 1.</summary>
     [JsonPropertyName("version")]

@@ -3,7 +3,7 @@ using RxFactorio.Runs;
 namespace RxFactorio.RunLog;
 
 /// <summary>What a run's <c>.wandb</c> log holds, read back into RxFactorio's model (for <c>sync</c> and for checks).</summary>
-public sealed record RunLogContents
+internal sealed record RunLogContents
 {
     /// <summary>The log file.</summary>
     public required string Path { get; init; }

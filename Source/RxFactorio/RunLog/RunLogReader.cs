@@ -6,7 +6,7 @@ using RxFactorio.Runs;
 namespace RxFactorio.RunLog;
 
 /// <summary>Reads a run's <c>.wandb</c> log back: run identity, history, output, summary, whether it finished.</summary>
-public static class RunLogReader
+internal static class RunLogReader
 {
     /// <summary>Reads the whole log. Damaged parts are skipped and reported in <see cref="RunLogContents.Report"/>.</summary>
     /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>

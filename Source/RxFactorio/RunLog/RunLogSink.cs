@@ -67,7 +67,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     public bool IsOnline => Connection is not null;
 
     /// <summary>Requests, retries, rows sent (and dropped: only when a run is stopped in the W&amp;B UI); <c>null</c> offline.</summary>
-    public WandbCounters? Counters => Connection?.Counters;
+    internal WandbCounters? Counters => Connection?.Counters;
 
     /// <summary>Where the run logs are.</summary>
     public OfflineLayout Layout { get; }
@@ -170,7 +170,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     /// <returns>One result per log, in order.</returns>
     /// <exception cref="InvalidOperationException">The sink is offline.</exception>
     /// <exception cref="WandbAuthenticationException">W&amp;B refused the key.</exception>
-    public async Task<IReadOnlyList<RunLogUploadResult>> SyncAsync(IReadOnlyList<string> logFiles, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<RunLogUploadResult>> SyncAsync(IReadOnlyList<string> logFiles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(logFiles);
         if (!IsOnline)

@@ -48,7 +48,7 @@ public sealed record RunLogSinkOptions
     public TimeSpan? RetryFailedRunAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The checkpoints to keep, by source display name (the runs' <see cref="Runs.RunKey.Source"/>).</summary>
-    public IReadOnlyDictionary<string, SourceCheckpointStore> Checkpoints { get; init; } = new Dictionary<string, SourceCheckpointStore>();
+    internal IReadOnlyDictionary<string, SourceCheckpointStore> Checkpoints { get; init; } = new Dictionary<string, SourceCheckpointStore>();
 
     /// <summary>
     /// Runs a crashed process left unfinished, by run id, with the source they were fed from: when

@@ -8,10 +8,10 @@ namespace RxFactorio.RunLog;
 /// <param name="Entity">The entity the run went to, from the server.</param>
 /// <param name="Project">The project the run went to, from the server.</param>
 /// <param name="Problem">Why the log was damaged or could not be uploaded, if so.</param>
-public sealed record RunLogUploadResult(string LogFile, string RunId, RunLogUploadOutcome Outcome, long RowsSent, string? Entity, string? Project, string? Problem);
+internal sealed record RunLogUploadResult(string LogFile, string RunId, RunLogUploadOutcome Outcome, long RowsSent, string? Entity, string? Project, string? Problem);
 
 /// <summary>The outcome of uploading one run log.</summary>
-public enum RunLogUploadOutcome
+internal enum RunLogUploadOutcome
 {
     /// <summary>Uploaded and finished; marked <c>.synced</c>.</summary>
     Synced,

@@ -8,11 +8,11 @@ namespace RxFactorio.RunLog;
 /// <summary>
 /// Writes one run's W&amp;B transaction log (<c>run-&lt;id&gt;.wandb</c>): a header, the run record,
 /// then history, summary and output records as they come, then exit and final. The records are
-/// the ones <c>wandb sync</c> needs (wandb-protocol.md §7): every history record carries
+/// the ones <c>wandb sync</c> needs (docs/wandb-protocol.md §7): every history record carries
 /// <c>_step</c>, <c>_runtime</c> and <c>_timestamp</c>, and summaries carry <c>_step</c>, because
 /// sync sends records as they are. Records are numbered 1, 2, … Not thread-safe.
 /// </summary>
-public sealed class RunLogWriter : IDisposable
+internal sealed class RunLogWriter : IDisposable
 {
     private readonly LevelDbLogWriter _log;
     private readonly RunLogWriterOptions _options;

@@ -3,7 +3,7 @@ using RxFactorio.Runs;
 namespace RxFactorio.RunLog;
 
 /// <summary>What a <see cref="RunLogWriter"/> puts into the run record, and how hard it flushes.</summary>
-public sealed record RunLogWriterOptions
+internal sealed record RunLogWriterOptions
 {
     /// <summary>The W&amp;B entity (user or team); <c>null</c> leaves it to <c>wandb sync</c> or the server (the key owner's default).</summary>
     public string? Entity { get; init; }

@@ -2,9 +2,9 @@ namespace RxFactorio.RunLog;
 
 /// <summary>
 /// The <c>run-&lt;runid&gt;.wandb.synced</c> marker: an empty file beside a log that has been uploaded
-/// completely. W&amp;B's <c>wandb sync</c> writes and honours the same marker (§7).
+/// completely. W&amp;B's <c>wandb sync</c> writes and honours the same marker (docs/wandb-protocol.md §7).
 /// </summary>
-public static class SyncedMarker
+internal static class SyncedMarker
 {
     /// <summary>The marker's path for a log: the log's path plus <c>.synced</c>.</summary>
     /// <param name="logFile">The <c>.wandb</c> file.</param>

@@ -3,7 +3,7 @@ using System.Reactive.Linq;
 namespace RxFactorio.Runs;
 
 /// <summary>The bounded <c>ObserveOn</c> between a source's reader and the run stage.</summary>
-public static class HandOffExtensions
+internal static class HandOffExtensions
 {
     /// <summary>
     /// Observes <paramref name="source"/> on <paramref name="loop"/> through a queue of at most

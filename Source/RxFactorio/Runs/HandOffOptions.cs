@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace RxFactorio.Runs;
 
 /// <summary>What a reader does when the run stage (and the run log behind it) has no room.</summary>
-public enum WhenRunStageIsFull
+internal enum WhenRunStageIsFull
 {
     /// <summary>
     /// The reader's <c>OnNext</c> waits until there is room, so memory stays bounded and reading
@@ -19,7 +19,7 @@ public enum WhenRunStageIsFull
 }
 
 /// <summary>How events are handed from a reader thread to the run stage.</summary>
-public sealed record HandOffOptions
+internal sealed record HandOffOptions
 {
     /// <summary>The most events queued for the run stage (a few batches' worth).</summary>
     public int Capacity { get; init; } = 2048;

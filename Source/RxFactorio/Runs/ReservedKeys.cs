@@ -6,7 +6,7 @@ namespace RxFactorio.Runs;
 /// move the step or the clock), and <c>tick</c> is the one RxFactorio writes from the line.
 /// A metric with such a name is dropped and counted (<see cref="Diagnostics.DiagnosticReason.ReservedKey"/>).
 /// </summary>
-public static class ReservedKeys
+internal static class ReservedKeys
 {
     /// <summary>The key RxFactorio writes the stats tick under.</summary>
     public const string Tick = "tick";

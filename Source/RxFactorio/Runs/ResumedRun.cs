@@ -5,7 +5,7 @@ namespace RxFactorio.Runs;
 /// under the same run id: the source's next events of the same session resume it (steps go on
 /// after <see cref="LastStep"/>); a new session on the source starts a new run as usual.
 /// </summary>
-public sealed record ResumedRun
+internal sealed record ResumedRun
 {
     /// <summary>The run. Its <see cref="RunKey.Source"/> must be the source's display name, its session the run's session.</summary>
     public required RunInfo Run { get; init; }

@@ -7,7 +7,7 @@ namespace RxFactorio.Runs;
 /// so a hand-off (<see cref="HandOffExtensions.HandOffTo"/>) can tell events already on it (a replay
 /// reads on it) from events of a live source's reader thread.
 /// </summary>
-public sealed class RunLoop : IDisposable
+internal sealed class RunLoop : IDisposable
 {
     private readonly EventLoopScheduler _scheduler;
     private volatile Thread? _thread;

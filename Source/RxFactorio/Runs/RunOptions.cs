@@ -47,7 +47,7 @@ public sealed record RunOptions
     /// Runs to continue, at most one per source (crash recovery): each starts out idle, so the
     /// source's next event of its session resumes it under the same run id.
     /// </summary>
-    public IReadOnlyList<ResumedRun> Resume { get; init; } = [];
+    internal IReadOnlyList<ResumedRun> Resume { get; init; } = [];
 
     /// <summary>Throws when a value is out of range, naming the setting.</summary>
     public void Validate()

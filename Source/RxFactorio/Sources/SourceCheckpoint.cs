@@ -13,7 +13,7 @@ namespace RxFactorio.Sources;
 /// its checkpoint holds only the source, session and run (offsets 0), so that the same session
 /// arriving after a restart continues that run.
 /// </summary>
-public sealed record SourceCheckpoint
+internal sealed record SourceCheckpoint
 {
     /// <summary>The format version, 1.</summary>
     [JsonPropertyName("version")]
@@ -86,7 +86,7 @@ public sealed record SourceCheckpoint
 /// and is saved after every log append; for a stream (FIFO, stdin, UDP) it is saved when the source
 /// starts feeding another run. Thread-safe.
 /// </summary>
-public sealed class SourceCheckpointStore
+internal sealed class SourceCheckpointStore
 {
     private readonly Lock _gate = new();
     private FileIdentity? _identity;

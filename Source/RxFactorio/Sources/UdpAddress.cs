@@ -9,7 +9,7 @@ namespace RxFactorio.Sources;
 /// The <c>udp://HOST:PORT</c> form of a UDP source: HOST is an IPv4 address, a bracketed IPv6
 /// address (<c>[::1]</c>) or <c>localhost</c>; PORT is 1–65535; nothing may follow.
 /// </summary>
-public static class UdpAddress
+internal static class UdpAddress
 {
     /// <summary>The scheme prefix, <c>udp://</c>.</summary>
     public const string Prefix = "udp://";

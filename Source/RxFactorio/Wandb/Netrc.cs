@@ -7,7 +7,7 @@ namespace RxFactorio.Wandb;
 /// <param name="Login">The <c>login</c> token, if any.</param>
 /// <param name="Password">The <c>password</c> token (W&amp;B: the API key), if any.</param>
 /// <param name="Account">The <c>account</c> token, if any.</param>
-public sealed record NetrcEntry(string? Machine, string? Login, string? Password, string? Account)
+internal sealed record NetrcEntry(string? Machine, string? Login, string? Password, string? Account)
 {
     /// <summary>Masks the password.</summary>
     public override string ToString() =>
@@ -19,7 +19,7 @@ public sealed record NetrcEntry(string? Machine, string? Login, string? Password
 /// <c>account</c>, <c>macdef</c> (skipped to the next blank line), <c>#</c> comments to the end of
 /// the line, and double-quoted tokens with backslash escapes. Unknown tokens are skipped.
 /// </summary>
-public static class NetrcParser
+internal static class NetrcParser
 {
     /// <summary>Parses netrc text into its entries, in file order.</summary>
     /// <param name="text">The file's text.</param>

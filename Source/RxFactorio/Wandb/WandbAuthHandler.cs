@@ -8,7 +8,7 @@ namespace RxFactorio.Wandb;
 /// <c>LimitTo</c>), so a redirect or signed upload URL elsewhere never gets the key. Also sets
 /// <c>User-Agent</c> when the request has none.
 /// </summary>
-public sealed class WandbAuthHandler : DelegatingHandler
+internal sealed class WandbAuthHandler : DelegatingHandler
 {
     private readonly Uri _baseUrl;
     private readonly AuthenticationHeaderValue _authorization;

@@ -36,7 +36,7 @@ public sealed partial class WandbConnection : IDisposable
     public WandbOptions Options { get; }
 
     /// <summary>Counters for every request and run of this connection.</summary>
-    public WandbCounters Counters { get; }
+    internal WandbCounters Counters { get; }
 
     /// <summary>The clock for heartbeats, retry waits and timeouts.</summary>
     public TimeProvider TimeProvider { get; }
@@ -87,7 +87,7 @@ public sealed partial class WandbConnection : IDisposable
 
     /// <summary>A client for one run; call <see cref="WandbRunClient.StartAsync"/> first.</summary>
     /// <param name="run">The run.</param>
-    public WandbRunClient CreateRunClient(RunInfo run)
+    internal WandbRunClient CreateRunClient(RunInfo run)
     {
         ArgumentNullException.ThrowIfNull(run);
         return new WandbRunClient(this, run);

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace RxFactorio.Wandb;
 
 /// <summary>Live counters of one W&amp;B connection (all its runs); thread-safe. Read a consistent copy with <see cref="Snapshot"/>.</summary>
-public sealed class WandbCounters
+internal sealed class WandbCounters
 {
     private long _requests;
     private long _retries;
@@ -90,4 +90,4 @@ public sealed class WandbCounters
 /// <param name="LinesDropped">Lines dropped for size.</param>
 /// <param name="BatchesSkipped">Batches for stopped, failed or unknown runs.</param>
 /// <param name="FailedRequests">Requests that failed for good.</param>
-public sealed record WandbStats(long Requests, long Retries, long Heartbeats, long RowsSent, long RowsDropped, long LinesDropped, long BatchesSkipped, long FailedRequests);
+internal sealed record WandbStats(long Requests, long Retries, long Heartbeats, long RowsSent, long RowsDropped, long LinesDropped, long BatchesSkipped, long FailedRequests);

@@ -8,7 +8,7 @@ namespace RxFactorio.Wandb;
 /// 403 (or a null viewer) is <see cref="Rejection"/>; an unreachable server, a timeout or any other
 /// failure is logged and ignored, since rows wait in the run log until W&amp;B is back.
 /// </summary>
-public sealed class WandbKeyCheck
+internal sealed class WandbKeyCheck
 {
     private WandbKeyCheck(Task<WandbAuthenticationException?> completion) => Completion = completion;
 

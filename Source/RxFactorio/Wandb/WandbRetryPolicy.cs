@@ -8,7 +8,7 @@ namespace RxFactorio.Wandb;
 /// Which failures are worth retrying, and how long to wait, as wandb-core decides
 /// (<c>RetryMostFailures</c>, <c>UpsertBucketRetryPolicy</c>, <c>ExponentialBackoffWithJitter</c>).
 /// </summary>
-public static class WandbRetryPolicy
+internal static class WandbRetryPolicy
 {
     /// <summary>
     /// True when a response with <paramref name="statusCode"/> should be retried: 408, 429, other

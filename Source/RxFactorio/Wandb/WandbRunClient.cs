@@ -11,7 +11,7 @@ namespace RxFactorio.Wandb;
 /// built once, so a retry sends exactly the same bytes. Calls are serialized; it is safe to call
 /// <see cref="HeartbeatIfIdleAsync"/> from a timer while a batch is being sent.
 /// </summary>
-public sealed class WandbRunClient
+internal sealed class WandbRunClient
 {
     private readonly WandbConnection _connection;
     private readonly WandbOptions _options;
@@ -67,7 +67,7 @@ public sealed class WandbRunClient
     /// the next history line goes to <paramref name="historyLines"/>, the next <c>output.log</c>
     /// line to <paramref name="logLines"/>, whatever <c>historyLineCount</c> the upsert reports.
     /// Lines the server took in after that point without the sender learning it are sent again
-    /// to the same offsets, where W&amp;B replaces them (§3). Call before <see cref="StartAsync"/>.
+    /// to the same offsets, where W&amp;B replaces them (docs/wandb-protocol.md §3). Call before <see cref="StartAsync"/>.
     /// </summary>
     /// <param name="historyLines">History lines acknowledged.</param>
     /// <param name="logLines"><c>output.log</c> lines acknowledged.</param>

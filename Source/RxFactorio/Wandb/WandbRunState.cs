@@ -1,7 +1,7 @@
 namespace RxFactorio.Wandb;
 
 /// <summary>Where a <see cref="WandbRunClient"/> is in its life.</summary>
-public enum WandbRunState
+internal enum WandbRunState
 {
     /// <summary>Not started yet: call <see cref="WandbRunClient.StartAsync"/>.</summary>
     Created,

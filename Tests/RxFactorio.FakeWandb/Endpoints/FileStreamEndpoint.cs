@@ -5,14 +5,14 @@ using RxFactorio.FakeWandb.State;
 
 namespace RxFactorio.FakeWandb.Endpoints;
 
-/// <summary>POST /files/{entity}/{project}/{run}/file_stream (doc §3, §8 "file_stream").</summary>
+/// <summary>POST /files/{entity}/{project}/{run}/file_stream (docs/wandb-protocol.md §3, §8 "file_stream").</summary>
 internal sealed class FileStreamEndpoint(FakeState state, FakeWandbOptions options, ApiKeyAuthenticator auth)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         state.CounterSet.FileStream();
 
-        // Unauthenticated file_stream: 401, which is fatal for the stream in wandb-core (doc §8).
+        // Unauthenticated file_stream: 401, which is fatal for the stream in wandb-core (docs/wandb-protocol.md §8).
         if (auth.Authenticate(context.Request) is null)
         {
             state.CounterSet.Unauthorized();
@@ -37,7 +37,7 @@ internal sealed class FileStreamEndpoint(FakeState state, FakeWandbOptions optio
             return JsonResults.Plain(parseStatus, parseError!);
         }
 
-        // Unknown run → 404. The real server's answer is not established (doc §8); 404 is not retried (doc §4).
+        // Unknown run → 404. The real server's answer is not established (docs/wandb-protocol.md §8); 404 is not retried (docs/wandb-protocol.md §4).
         var key = new RunKey(segments[1], segments[2], segments[3]);
         if (state.FindRun(key) is not { } run)
         {
@@ -57,7 +57,7 @@ internal sealed class FileStreamEndpoint(FakeState state, FakeWandbOptions optio
 
         run.ApplyStreamFlags(request.Complete, request.ExitCode, request.Preempting, request.Uploaded, request.Dropped);
 
-        // wandb-core reads only "stopped" (doc §3 "Response"); the rest mirrors the old SDK mock.
+        // wandb-core reads only "stopped" (docs/wandb-protocol.md §3 "Response"); the rest mirrors the old SDK mock.
         return JsonResults.Json(new JsonObject
         {
             ["exitcode"] = null,

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace RxFactorio.FakeWandb.Endpoints;
 
-/// <summary>A validated file_stream body (doc §3, FileStreamRequestJSON). All keys are optional; {} is a heartbeat.</summary>
+/// <summary>A validated file_stream body (docs/wandb-protocol.md §3, FileStreamRequestJSON). All keys are optional; {} is a heartbeat.</summary>
 internal sealed record FileStreamRequest(
     IReadOnlyList<(string Name, long Offset, IReadOnlyList<string> Content)> Files,
     bool? Complete,

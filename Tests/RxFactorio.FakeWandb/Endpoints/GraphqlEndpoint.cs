@@ -6,7 +6,7 @@ using RxFactorio.FakeWandb.State;
 
 namespace RxFactorio.FakeWandb.Endpoints;
 
-/// <summary>POST /graphql: {"query", "variables", "operationName"} (doc §2). Success is always HTTP 200 (doc §8).</summary>
+/// <summary>POST /graphql: {"query", "variables", "operationName"} (docs/wandb-protocol.md §2). Success is always HTTP 200 (docs/wandb-protocol.md §8).</summary>
 internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options, ApiKeyAuthenticator auth)
 {
     private readonly UpsertBucketHandler _upsert = new(state, options);
@@ -32,7 +32,7 @@ internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options,
         context.Items[RequestLogMiddleware.OperationNameKey] = name;
         var operation = OperationNames.Resolve(name, query);
 
-        // Missing or bad credentials: 401 with this body (doc §8, issues #7118, #5319). Not retried by the client.
+        // Missing or bad credentials: 401 with this body (docs/wandb-protocol.md §8, issues #7118, #5319). Not retried by the client.
         if (auth.Authenticate(context.Request) is not { } keyEntity)
         {
             state.CounterSet.Unauthorized();
@@ -51,7 +51,7 @@ internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options,
             OperationNames.ServerFeaturesQuery => ServerFeaturesHandler.Handle(options.ServerFeatures),
             OperationNames.RunResumeStatus => _resume.Handle(variables, keyEntity),
 
-            // Unknown operations: a GraphQL error in a 200 response, which the client treats as a failure (doc §8).
+            // Unknown operations: a GraphQL error in a 200 response, which the client treats as a failure (docs/wandb-protocol.md §8).
             _ => JsonResults.Graphql(
                 StatusCodes.Status200OK,
                 $"unsupported operation '{name ?? "(unnamed)"}' in the fake W&B server",

@@ -6,7 +6,7 @@ namespace RxFactorio.FakeWandb.Graphql;
 
 /// <summary>
 /// Parses the UpsertBucket config JSON string: {"key":{"value":…}} from wandb-core, {"key":{"desc":null,"value":…}}
-/// from the legacy sender (doc §2). Returns the unwrapped key → value map. Bare NaN/Infinity are tolerated.
+/// from the legacy sender (docs/wandb-protocol.md §2). Returns the unwrapped key → value map. Bare NaN/Infinity are tolerated.
 /// </summary>
 internal static class ConfigParser
 {

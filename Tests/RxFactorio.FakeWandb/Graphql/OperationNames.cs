@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace RxFactorio.FakeWandb.Graphql;
 
-/// <summary>Which operation a request is: by operationName, else by the query text (doc §2: "match on operationName or on the upsertBucket( substring").</summary>
+/// <summary>Which operation a request is: by operationName, else by the query text (docs/wandb-protocol.md §2: "match on operationName or on the upsertBucket( substring").</summary>
 internal static partial class OperationNames
 {
     public const string Viewer = "Viewer";

@@ -6,7 +6,7 @@ using RxFactorio.FakeWandb.State;
 namespace RxFactorio.FakeWandb.Graphql;
 
 /// <summary>
-/// RunResumeStatus (doc §5, §8): model null for a missing project, bucket null for a missing run; otherwise every
+/// RunResumeStatus (docs/wandb-protocol.md §5, §8): model null for a missing project, bucket null for a missing run; otherwise every
 /// field the client needs non-null. Tails are JSON strings holding a JSON array of the last lines.
 /// </summary>
 internal sealed class RunResumeStatusHandler(FakeState state, FakeWandbOptions options)

@@ -4,7 +4,7 @@ using RxFactorio.FakeWandb.Http;
 
 namespace RxFactorio.FakeWandb.Graphql;
 
-/// <summary>ServerFeaturesQuery must be answered, or the client retries 20 times (doc §8). Default: no features.</summary>
+/// <summary>ServerFeaturesQuery must be answered, or the client retries 20 times (docs/wandb-protocol.md §8). Default: no features.</summary>
 internal static class ServerFeaturesHandler
 {
     public static IResult Handle(IReadOnlyList<string> enabled) => JsonResults.Json(new JsonObject

@@ -6,14 +6,14 @@ using RxFactorio.FakeWandb.Validation;
 
 namespace RxFactorio.FakeWandb.Graphql;
 
-/// <summary>Creates or updates a run (doc §2 request/response, §8 "UpsertBucket").</summary>
+/// <summary>Creates or updates a run (docs/wandb-protocol.md §2 request/response, §8 "UpsertBucket").</summary>
 internal sealed class UpsertBucketHandler(FakeState state, FakeWandbOptions options)
 {
     private const string Field = "upsertBucket";
 
     public IResult Handle(JsonObject vars, string keyEntity)
     {
-        // An existing run is found by its storage id if given, else by (entity, project, name) (doc §8).
+        // An existing run is found by its storage id if given, else by (entity, project, name) (docs/wandb-protocol.md §8).
         var byId = Variables.NonEmpty(vars, "id") is { } id ? state.FindByStorageId(id) : null;
         var entity = byId?.Entity ?? Variables.NonEmpty(vars, "entity") ?? keyEntity;
         var project = byId?.Project ?? Variables.NonEmpty(vars, "project") ?? options.DefaultProject;

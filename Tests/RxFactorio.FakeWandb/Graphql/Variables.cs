@@ -13,7 +13,7 @@ internal static class Variables
         var other => other.ToJsonString(),
     };
 
-    /// <summary>Like <see cref="String"/>, but "" is null too: wandb-core sends null for empty values (doc §2), a server picks defaults for either.</summary>
+    /// <summary>Like <see cref="String"/>, but "" is null too: wandb-core sends null for empty values (docs/wandb-protocol.md §2), a server picks defaults for either.</summary>
     public static string? NonEmpty(JsonObject variables, string name) =>
         String(variables, name) is { Length: > 0 } s ? s : null;
 

@@ -5,7 +5,7 @@ using RxFactorio.FakeWandb.State;
 
 namespace RxFactorio.FakeWandb.Graphql;
 
-/// <summary>query Viewer { viewer { id entity username email flags teams {…} } } (doc §1). viewer.entity is the key owner's default entity.</summary>
+/// <summary>query Viewer { viewer { id entity username email flags teams {…} } } (docs/wandb-protocol.md §1). viewer.entity is the key owner's default entity.</summary>
 internal static class ViewerHandler
 {
     public static IResult Handle(string keyEntity) => JsonResults.Json(new JsonObject

@@ -6,7 +6,7 @@ using Microsoft.Net.Http.Headers;
 namespace RxFactorio.FakeWandb.Http;
 
 /// <summary>
-/// Checks <c>Authorization: Basic base64("api:" + key)</c> (doc §1, credentials.go) and returns the key owner's default entity.
+/// Checks <c>Authorization: Basic base64("api:" + key)</c> (docs/wandb-protocol.md §1, credentials.go) and returns the key owner's default entity.
 /// The user name must be "api", which is what wandb-core and the legacy client send; a real server may be laxer.
 /// </summary>
 internal sealed class ApiKeyAuthenticator(IReadOnlyDictionary<string, string> keysToEntity)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace RxFactorio.FakeWandb.Http;
 
-/// <summary>Reads a JSON request body: application/json only, optionally gzip (doc §1 headers), at most maxBytes (doc §3 limits → 413).</summary>
+/// <summary>Reads a JSON request body: application/json only, optionally gzip (docs/wandb-protocol.md §1 headers), at most maxBytes (docs/wandb-protocol.md §3 limits → 413).</summary>
 internal static class JsonBody
 {
     public static async Task<(JsonNode? Body, int Status, string? Error)> ReadAsync(HttpRequest request, long maxBytes)

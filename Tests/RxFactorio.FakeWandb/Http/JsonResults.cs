@@ -6,7 +6,7 @@ using RxFactorio.FakeWandb.State;
 
 namespace RxFactorio.FakeWandb.Http;
 
-/// <summary>JSON responses. Error bodies use the shapes wandb-core reads: GraphQL errors[].message, else {"error": "..."} (doc §8, backenderrors.go).</summary>
+/// <summary>JSON responses. Error bodies use the shapes wandb-core reads: GraphQL errors[].message, else {"error": "..."} (docs/wandb-protocol.md §8, backenderrors.go).</summary>
 internal static class JsonResults
 {
     // Readable output (no \u0022 for quotes); the bodies are only ever read as JSON, never embedded in HTML.

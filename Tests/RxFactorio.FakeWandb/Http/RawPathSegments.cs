@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace RxFactorio.FakeWandb.Http;
 
 /// <summary>
-/// Path segments decoded exactly once from the raw request target. The client path-escapes them (doc §1,
+/// Path segments decoded exactly once from the raw request target. The client path-escapes them (docs/wandb-protocol.md §1,
 /// "A fake server must URL-decode the segments"); Kestrel's own decoding leaves %2F encoded, so route values are not used.
 /// </summary>
 internal static class RawPathSegments

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace RxFactorio.FakeWandb.Http;
 
 /// <summary>
-/// Parses wandb JSON, which may hold bare NaN, Infinity and -Infinity tokens (doc §2 "Config encoding", §8).
+/// Parses wandb JSON, which may hold bare NaN, Infinity and -Infinity tokens (docs/wandb-protocol.md §2 "Config encoding", §8).
 /// System.Text.Json rejects those, so they are turned into the strings "NaN", "Infinity", "-Infinity" first.
 /// </summary>
 public static class TolerantJson

@@ -1,6 +1,6 @@
 namespace RxFactorio.FakeWandb.State;
 
-/// <summary>One streamed file: line offset → line. Writing an existing offset replaces it (doc §3 "Idempotence").</summary>
+/// <summary>One streamed file: line offset → line. Writing an existing offset replaces it (docs/wandb-protocol.md §3 "Idempotence").</summary>
 internal sealed class FakeFile
 {
     private readonly SortedDictionary<long, string> _lines = [];

@@ -1,6 +1,6 @@
 namespace RxFactorio.FakeWandb.State;
 
-/// <summary>The file_stream file names wandb-core sends (core/internal/filestream/filestream.go, doc §3).</summary>
+/// <summary>The file_stream file names wandb-core sends (core/internal/filestream/filestream.go, docs/wandb-protocol.md §3).</summary>
 public static class FakeFileNames
 {
     public const string History = "wandb-history.jsonl";

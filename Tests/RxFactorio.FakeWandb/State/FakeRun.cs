@@ -32,7 +32,7 @@ public sealed class FakeRun
 
     public string Name => Key.Name;
 
-    /// <summary>The opaque GraphQL node id returned as bucket.id: base64("Run:v1:{name}:{project}:{entity}") (doc §2).</summary>
+    /// <summary>The opaque GraphQL node id returned as bucket.id: base64("Run:v1:{name}:{project}:{entity}") (docs/wandb-protocol.md §2).</summary>
     public string StorageId { get; }
 
     public string? DisplayName => Read(() => _displayName);
@@ -89,13 +89,13 @@ public sealed class FakeRun
     /// <summary>The stored lines of a file in offset order.</summary>
     public IReadOnlyList<string> Lines(string fileName) => [.. FileLines(fileName).Select(p => p.Value)];
 
-    /// <summary>Distinct offsets stored: the "lines the server has taken in" (historyLineCount etc., doc §3).</summary>
+    /// <summary>Distinct offsets stored: the "lines the server has taken in" (historyLineCount etc., docs/wandb-protocol.md §3).</summary>
     public int LineCount(string fileName) => Read(() => _files.TryGetValue(fileName, out var f) ? f.Count : 0);
 
     public IReadOnlyList<string> Tail(string fileName, int count) =>
         Read(() => _files.TryGetValue(fileName, out var f) ? f.Tail(count) : []);
 
-    /// <summary>The last line of wandb-summary.json ("the backend only looks at the last line", doc §3).</summary>
+    /// <summary>The last line of wandb-summary.json ("the backend only looks at the last line", docs/wandb-protocol.md §3).</summary>
     public string? SummaryJson => Read(() => _files.TryGetValue(FakeFileNames.Summary, out var f) ? f.LastLine : null);
 
     /// <summary>The parsed summary (bare NaN/Infinity become strings), or null if none or unparseable.</summary>
@@ -140,14 +140,14 @@ public sealed class FakeRun
             _state = p.State ?? _state;
             if (p.ConfigJson is not null && p.Config is not null)
             {
-                // The SDK sends the whole config every time, so a non-null config replaces (doc §2).
+                // The SDK sends the whole config every time, so a non-null config replaces (docs/wandb-protocol.md §2).
                 _configJson = p.ConfigJson;
                 _config = p.Config;
             }
 
             if (p.SummaryMetrics is not null)
             {
-                // Legacy sender only; the SDK's spy stores it as the last summary line (doc §2).
+                // Legacy sender only; the SDK's spy stores it as the last summary line (docs/wandb-protocol.md §2).
                 File(FakeFileNames.Summary).Append(p.SummaryMetrics);
             }
         }
@@ -186,7 +186,7 @@ public sealed class FakeRun
         }
     }
 
-    /// <summary>The config's _wandb.value.t, the key resume needs to treat a run as started (doc §5).</summary>
+    /// <summary>The config's _wandb.value.t, the key resume needs to treat a run as started (docs/wandb-protocol.md §5).</summary>
     internal JsonNode? TelemetryKey() => Read(() => (_config["_wandb"] as JsonObject)?["t"]?.DeepClone());
 
     private FakeFile File(string name)

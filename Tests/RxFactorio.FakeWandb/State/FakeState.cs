@@ -64,7 +64,7 @@ public sealed class FakeState
     public IReadOnlyList<JsonObject> HistoryRows(RunKey key) =>
         (FindRun(key) ?? throw new KeyNotFoundException($"No run {key}.")).HistoryRows();
 
-    /// <summary>Makes file_stream answer "stopped": true for this run (the UI-stop path, doc §3 "Response").</summary>
+    /// <summary>Makes file_stream answer "stopped": true for this run (the UI-stop path, docs/wandb-protocol.md §3 "Response").</summary>
     public void MarkStopped(RunKey key, bool stopped = true) =>
         (FindRun(key) ?? throw new KeyNotFoundException($"No run {key}.")).MarkStopped(stopped);
 

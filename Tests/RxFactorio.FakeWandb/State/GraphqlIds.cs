@@ -2,7 +2,7 @@ using System.Text;
 
 namespace RxFactorio.FakeWandb.State;
 
-/// <summary>Opaque GraphQL node ids in the shape the SDK's own code shows (doc §2 "Storage id format").</summary>
+/// <summary>Opaque GraphQL node ids in the shape the SDK's own code shows (docs/wandb-protocol.md §2 "Storage id format").</summary>
 internal static class GraphqlIds
 {
     public static string Run(RunKey key) => Encode($"Run:v1:{key.Name}:{key.Project}:{key.Entity}");

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace RxFactorio.FakeWandb.State;
 
-/// <summary>The UpsertBucket variables a run stores. Null means "not sent": wandb-core sends null for unchanged groups (doc §2).</summary>
+/// <summary>The UpsertBucket variables a run stores. Null means "not sent": wandb-core sends null for unchanged groups (docs/wandb-protocol.md §2).</summary>
 internal sealed record RunParameters(
     string? DisplayName,
     string? Description,

@@ -1,9 +1,9 @@
 namespace RxFactorio.FakeWandb.Validation;
 
 /// <summary>
-/// Name checks from doc §6. The run-id and project rules are the SDK's (validate_run_id, validate_project);
+/// Name checks from docs/wandb-protocol.md §6. The run-id and project rules are the SDK's (validate_run_id, validate_project);
 /// the server's own checks are not established, so this fake infers that it rejects the same names with
-/// 400 (not retried by the client, doc §4). Tag and jobType limits are the server's own (issues #4208, #6402).
+/// 400 (not retried by the client, docs/wandb-protocol.md §4). Tag and jobType limits are the server's own (issues #4208, #6402).
 /// </summary>
 internal static class NameRules
 {

@@ -55,7 +55,7 @@ public abstract class FakeWandbTestBase
             ["operationName"] = operationName,
         });
 
-    /// <summary>The 19 always-present UpsertBucket variables (doc §2), nulls except what is given.</summary>
+    /// <summary>The 19 always-present UpsertBucket variables (docs/wandb-protocol.md §2), nulls except what is given.</summary>
     protected static JsonObject UpsertVars(string? name, string? project = "factorio", string? entity = null, params (string Key, JsonNode? Value)[] extra)
     {
         var vars = new JsonObject();

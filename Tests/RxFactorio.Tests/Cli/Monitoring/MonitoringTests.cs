@@ -10,7 +10,7 @@ using RxFactorio.Sinks;
 using RxFactorio.Sources;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Monitoring;
+namespace RxFactorio.Tests.Cli.Monitoring;
 
 public sealed class PrometheusTextTests
 {

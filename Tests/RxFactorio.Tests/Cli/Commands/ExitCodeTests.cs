@@ -2,7 +2,7 @@ using RxFactorio.FakeWandb;
 using RxFactorio.Framing;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Commands;
 
 /// <summary>
 /// The exit codes as the README states them: 1 (runtime failure) of replay and sync, which the

@@ -3,7 +3,7 @@ using RxFactorio.FakeWandb;
 using RxFactorio.FakeWandb.State;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Commands;
 
 /// <summary>Offline runs on disk, then <c>rxfactorio sync</c>, as real child processes against the test server.</summary>
 public sealed class SyncCommandTests

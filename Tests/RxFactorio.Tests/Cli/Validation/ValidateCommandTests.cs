@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Validation;
 
 public sealed class ValidateCommandTests
 {

@@ -2,7 +2,7 @@ using RxFactorio.FakeWandb;
 using RxFactorio.FakeWandb.Faults;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary>
 /// A retry wait that would outlast the shutdown deadline (Retry-After: 35 against

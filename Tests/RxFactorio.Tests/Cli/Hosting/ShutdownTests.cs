@@ -3,7 +3,7 @@ using RxFactorio.FakeWandb;
 using RxFactorio.FakeWandb.Faults;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary>
 /// SIGTERM against a real <c>rxfactorio replay --speed 1</c> child process and the W&amp;B test

@@ -1,6 +1,6 @@
 using RxFactorio.Cli;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary>A stop (Ctrl+C, SIGTERM) that arrives while the host is still starting.</summary>
 public sealed class StartupStopTests

@@ -1,7 +1,7 @@
 using RxFactorio.FakeWandb;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Commands;
 
 /// <summary><c>rxfactorio replay</c> as a real child process against the W&amp;B-protocol test server on 127.0.0.1.</summary>
 public sealed class ReplayCommandTests

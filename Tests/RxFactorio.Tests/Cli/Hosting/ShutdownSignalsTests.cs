@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using RxFactorio.Cli.Hosting;
 using RxFactorio.Cli.Monitoring;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 public sealed class ShutdownSignalsTests
 {

@@ -1,6 +1,6 @@
 using RxFactorio.Cli;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Support;
 
 /// <summary>Runs the command line in-process with captured output.</summary>
 internal static class CliRunner

@@ -1,6 +1,6 @@
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary>#11.5, through the real host: hostile names never break a line of output.log or of the console log.</summary>
 public sealed class LogInjectionTests

@@ -1,6 +1,6 @@
 using RxFactorio.Cli.Settings;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Settings;
 
 public sealed class SettingsLoaderTests
 {

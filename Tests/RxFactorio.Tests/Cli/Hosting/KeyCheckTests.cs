@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using RxFactorio.FakeWandb;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary>
 /// <c>rxfactorio run</c> checks the key at start (one Viewer query): a refused key ends a run whose

@@ -6,7 +6,7 @@ using RxFactorio.Cli.Hosting;
 using RxFactorio.RunLog;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Commands;
 
 /// <summary><c>rxfactorio run --source udp://…</c>: the real CLI as a child process receiving real datagrams on 127.0.0.1.</summary>
 public sealed class UdpRunCommandTests

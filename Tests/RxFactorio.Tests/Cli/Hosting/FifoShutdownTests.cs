@@ -3,7 +3,7 @@ using RxFactorio.RunLog;
 using RxFactorio.Tests.Sources;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary><c>rxfactorio run</c> as a real child process reading a real FIFO written by another process, stopped by SIGTERM.</summary>
 [Platform(Exclude = "Win")]

@@ -4,7 +4,7 @@ using RxFactorio.Cli.Hosting;
 using RxFactorio.FakeWandb;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Commands;
 
 /// <summary><c>rxfactorio run</c>: a tailed file, /healthz and /metrics over real HTTP, SIGTERM, exit codes, --print-config.</summary>
 public sealed class RunCommandTests() : FakeWandbCliTest("rxf-run-")

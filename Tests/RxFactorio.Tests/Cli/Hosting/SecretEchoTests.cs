@@ -3,7 +3,7 @@ using RxFactorio.FakeWandb;
 using RxFactorio.FakeWandb.Faults;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary>
 /// A server that echoes the credentials in its error text (401/403/400 bodies, GraphQL errors):

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Cli;
+namespace RxFactorio.Tests.Cli.Hosting;
 
 /// <summary>
 /// The live status line and the replay progress bar as a terminal receives them: the built CLI

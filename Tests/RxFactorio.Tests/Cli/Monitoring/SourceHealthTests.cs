@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using RxFactorio.Tests.Support;
 
-namespace RxFactorio.Tests.Monitoring;
+namespace RxFactorio.Tests.Cli.Monitoring;
 
 /// <summary><c>rxfactorio run</c> as a child process: each source's state in <c>/healthz</c> and <c>/metrics</c> over real HTTP.</summary>
 public sealed class SourceHealthTests
