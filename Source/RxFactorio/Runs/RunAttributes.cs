@@ -33,7 +33,7 @@ public sealed record RunAttributes
     /// a run log's own attributes win over the options of the process that ships it.
     /// </summary>
     /// <param name="fallback">The attributes to fill gaps from.</param>
-    public RunAttributes Or(RunAttributes fallback)
+    internal RunAttributes Or(RunAttributes fallback)
     {
         ArgumentNullException.ThrowIfNull(fallback);
         return new RunAttributes
