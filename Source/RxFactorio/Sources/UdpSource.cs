@@ -126,7 +126,7 @@ internal static class UdpSource
             if (datagram.Truncated)
             {
                 lines++;
-                options.Diagnostics?.OnNext(new IngestDiagnostic(
+                options.Diagnostics.Report(new IngestDiagnostic(
                     DiagnosticReason.DatagramTruncated, name, lines,
                     $"datagram {datagrams} is larger than the {options.MaxDatagramBytes}-byte receive buffer; dropped it whole",
                     Excerpt.Of(buffer.AsSpan(0, datagram.Length))));

@@ -1,3 +1,4 @@
+using RxFactorio.Diagnostics;
 using System.Collections.Concurrent;
 
 namespace RxFactorio.Wandb;
@@ -57,10 +58,15 @@ public sealed class WandbCounters
     internal void AddRetry(string status)
     {
         Interlocked.Increment(ref _retries);
+        RxFactorioMeter.HttpRetries.Add(1, new KeyValuePair<string, object?>("status", status));
         _retriesByStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
     }
 
-    internal void AddResponse(string status) => _responses.AddOrUpdate(status, 1, static (_, n) => n + 1);
+    internal void AddResponse(string status)
+    {
+        RxFactorioMeter.HttpAttempts.Add(1, new KeyValuePair<string, object?>("status", status));
+        _responses.AddOrUpdate(status, 1, static (_, n) => n + 1);
+    }
 
     /// <summary>The label of an attempt's outcome: its status code, or <c>"error"</c> without a response.</summary>
     internal static string StatusOf(HttpResponseMessage? response) =>
