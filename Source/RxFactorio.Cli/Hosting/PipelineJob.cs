@@ -49,7 +49,8 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         var logger = loggers.CreateLogger("rxfactorio");
         var diagnostics = new DiagnosticCounts(keepFirst: 20);
         var diagnosticLog = new DiagnosticLog(loggers.CreateLogger("rxfactorio.input"), TimeProvider.System);
-        var metrics = Metrics = new PipelineMetrics(diagnostics);
+        using var meter = new MeterTotals();
+        var metrics = Metrics = new PipelineMetrics(diagnostics, meter);
         MonitoringServer? server = null;
         try
         {

@@ -37,6 +37,24 @@ public static class RxFactorioMeter
     internal static readonly Counter<long> HttpRetries = Meter.CreateCounter<long>(
         "rxfactorio.http.retries", "{retry}", "Retried W&B requests, by the status of the attempt that failed.");
 
+    internal static readonly Counter<long> Batches = Meter.CreateCounter<long>(
+        "rxfactorio.batches", "{batch}", "Batches of rows the sink carried out (written to the run log).");
+
+    internal static readonly UpDownCounter<long> RowsPending = Meter.CreateUpDownCounter<long>(
+        "rxfactorio.rows.pending", "{row}", "Rows handed to the sink and not yet carried out (the backlog).");
+
+    internal static readonly Counter<long> RowsWritten = Meter.CreateCounter<long>(
+        "rxfactorio.rows.written", "{row}", "History rows the sink carried out (written to the run log).");
+
+    internal static readonly UpDownCounter<long> BytesPending = Meter.CreateUpDownCounter<long>(
+        "rxfactorio.bytes.pending", "By", "Estimated bytes of the rows and log lines handed to the sink and not yet carried out.");
+
+    internal static readonly UpDownCounter<long> RunsActive = Meter.CreateUpDownCounter<long>(
+        "rxfactorio.runs.active", "{run}", "Runs started and not yet finished.");
+
+    internal static readonly UpDownCounter<long> SourcesOpen = Meter.CreateUpDownCounter<long>(
+        "rxfactorio.sources.open", "{source}", "1 while the source is open, 0 while it waits (a tailed file not created yet), closed or failed.");
+
     /// <summary>Counts <paramref name="diagnostic"/> and hands it to <paramref name="observer"/> (if any).</summary>
     internal static void Report(this IObserver<IngestDiagnostic>? observer, IngestDiagnostic diagnostic)
     {

@@ -34,7 +34,7 @@ internal static class UdpSource
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new SourceStateReporter(options.StateChanged);
+        var state = new SourceStateReporter(name, options.StateChanged);
         await state.RunAsync(
             async () =>
             {
