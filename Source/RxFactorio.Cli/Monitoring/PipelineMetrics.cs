@@ -81,6 +81,9 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
         }
         return new MetricsSnapshot
         {
+            Lines = meter.Total("rxfactorio.lines"),
+            Rows = meter.Total("rxfactorio.rows"),
+            Batches = meter.Total("rxfactorio.batches"),
             Events = meter.ByTag("rxfactorio.events"),
             Rejected = meter.ByTag("rxfactorio.rejected"),
             RowsSent = wandb?.RowsSent ?? meter.Total("rxfactorio.rows.written"),
@@ -103,6 +106,12 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
 /// <summary>A copy of <see cref="PipelineMetrics"/> at one moment.</summary>
 internal sealed record MetricsSnapshot
 {
+    public long Lines { get; init; }
+
+    public long Rows { get; init; }
+
+    public long Batches { get; init; }
+
     public IReadOnlyDictionary<string, long> Events { get; init; } = new Dictionary<string, long>();
 
     public IReadOnlyDictionary<string, long> Rejected { get; init; } = new Dictionary<string, long>();
