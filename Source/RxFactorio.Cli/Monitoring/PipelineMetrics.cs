@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
 using RxFactorio.Sinks;
-using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Monitoring;
 
@@ -32,8 +31,8 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
     /// <summary>The state of each source, fed by the sources' state callbacks.</summary>
     public SourceStates Sources { get; } = new();
 
-    /// <summary>The W&amp;B connection's counters when the sink is online.</summary>
-    public WandbCounters? Wandb { get; set; }
+    /// <summary>Whether rows go to W&amp;B (sent = accepted by W&amp;B) or only to the run log (sent = written).</summary>
+    public bool Online { get; set; }
 
     /// <summary>Bytes in the run logs of this process's runs (offline mode), 0 when unknown.</summary>
     public Func<long> RunLogBytes { get; set; } = static () => 0;
@@ -69,7 +68,6 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
     /// </param>
     public MetricsSnapshot Snapshot(bool includeRunLogBytes = false)
     {
-        var wandb = Wandb?.Snapshot();
         long runLogBytes = 0;
         try
         {
@@ -86,12 +84,12 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
             Batches = meter.Total("rxfactorio.batches"),
             Events = meter.ByTag("rxfactorio.events"),
             Rejected = meter.ByTag("rxfactorio.rejected"),
-            RowsSent = wandb?.RowsSent ?? meter.Total("rxfactorio.rows.written"),
-            HttpRequests = wandb?.Requests ?? 0,
+            RowsSent = meter.Total(Online ? "rxfactorio.rows.delivered" : "rxfactorio.rows.written"),
+            HttpRequests = meter.Total("rxfactorio.http.requests"),
             HttpRetries = meter.Total("rxfactorio.http.retries"),
             HttpResponses = meter.ByTag("rxfactorio.http.attempts"),
             HttpRetriesByStatus = meter.ByTag("rxfactorio.http.retries"),
-            HttpFailures = wandb?.FailedRequests ?? 0,
+            HttpFailures = meter.Total("rxfactorio.http.failures"),
             ActiveRuns = meter.Total("rxfactorio.runs.active"),
             RowsPending = meter.Total("rxfactorio.rows.pending"),
             BytesPending = meter.Total("rxfactorio.bytes.pending"),

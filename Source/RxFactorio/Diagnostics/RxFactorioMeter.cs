@@ -31,6 +31,15 @@ public static class RxFactorioMeter
     internal static readonly Counter<long> Rows = Meter.CreateCounter<long>(
         "rxfactorio.rows", "{row}", "History rows completed (one per cycle of a run), per source.");
 
+    internal static readonly Counter<long> RowsDelivered = Meter.CreateCounter<long>(
+        "rxfactorio.rows.delivered", "{row}", "History rows W&B accepted.");
+
+    internal static readonly Counter<long> HttpRequests = Meter.CreateCounter<long>(
+        "rxfactorio.http.requests", "{request}", "Requests made to W&B (GraphQL and file_stream, heartbeats included), not counting retries.");
+
+    internal static readonly Counter<long> HttpFailures = Meter.CreateCounter<long>(
+        "rxfactorio.http.failures", "{request}", "Requests to W&B that failed for good (after any retries).");
+
     internal static readonly Counter<long> HttpAttempts = Meter.CreateCounter<long>(
         "rxfactorio.http.attempts", "{attempt}", "Attempts at W&B requests (retries included), by HTTP status or \"error\".");
 

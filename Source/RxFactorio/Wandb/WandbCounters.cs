@@ -53,7 +53,11 @@ public sealed class WandbCounters
     /// <summary>A copy of all counters.</summary>
     public WandbStats Snapshot() => new(Requests, Retries, Heartbeats, RowsSent, RowsDropped, LinesDropped, BatchesSkipped, FailedRequests);
 
-    internal void AddRequest() => Interlocked.Increment(ref _requests);
+    internal void AddRequest()
+    {
+        RxFactorioMeter.HttpRequests.Add(1);
+        Interlocked.Increment(ref _requests);
+    }
 
     internal void AddRetry(string status)
     {
@@ -76,7 +80,11 @@ public sealed class WandbCounters
 
     internal void AddHeartbeat() => Interlocked.Increment(ref _heartbeats);
 
-    internal void AddRowsSent(long n) => Interlocked.Add(ref _rowsSent, n);
+    internal void AddRowsSent(long n)
+    {
+        RxFactorioMeter.RowsDelivered.Add(n);
+        Interlocked.Add(ref _rowsSent, n);
+    }
 
     internal void AddRowsDropped(long n) => Interlocked.Add(ref _rowsDropped, n);
 
@@ -84,7 +92,11 @@ public sealed class WandbCounters
 
     internal void AddBatchSkipped() => Interlocked.Increment(ref _batchesSkipped);
 
-    internal void AddFailedRequest() => Interlocked.Increment(ref _failedRequests);
+    internal void AddFailedRequest()
+    {
+        RxFactorioMeter.HttpFailures.Add(1);
+        Interlocked.Increment(ref _failedRequests);
+    }
 }
 
 /// <summary>A copy of <see cref="WandbCounters"/> at one moment.</summary>
