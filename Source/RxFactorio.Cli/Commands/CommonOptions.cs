@@ -29,7 +29,7 @@ internal sealed class CommonOptions
 
     public Option<string?> IdleTimeout { get; } = new("--idle-timeout") { Description = "Finish a run after this long without events, e.g. 15m; 0 = never (default 15m)." };
 
-    public Option<string?> BatchWindow { get; } = new("--batch-window") { Description = "How long rows are collected into one request, e.g. 5s (default 5s)." };
+    public Option<string?> BatchWindow { get; } = new("--batch-window") { Description = "How long a row waits for more stats of its cycle when no later cycle comes (a paused game) before it is written, e.g. 5s (default 5s)." };
 
     public Option<string?> Every { get; } = new("--every") { Description = "Downsample: log the mean of every N cycles (default 1 = off)." };
 

@@ -97,7 +97,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
                 // NOTE: online runs get their entity and project from W&B once their log is sent.
                 run.Location = sink.Locate(settings, run.Run) ?? run.Location;
             }
-            ExitCode = Report(environment.Output, sink, outcome, diagnostics);
+            ExitCode = Report(environment.Output, sink, outcome, diagnostics, recovery?.Runs ?? []);
             if (outcome.Aborted || signals.Abort.IsCancellationRequested)
             {
                 var unfinished = outcome.Aborted
@@ -158,13 +158,24 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
     private static long RunLogBytes(string folder) =>
         Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.wandb", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
 
-    private static int Report(TextWriter output, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics)
+    /// <summary>
+    /// The end report: runs and rows, then a line per run. A run continued from a previous process's
+    /// log counts its whole history, and says how many rows this process added: <c>rows 300 (120 this start)</c>.
+    /// </summary>
+    private static int Report(TextWriter output, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics, IReadOnlyList<ResumedRun> resumed)
     {
-        output.WriteLine($"{outcome.Runs.Count} run(s), {outcome.Rows} row(s), mode {sink.Mode.ToString().ToLowerInvariant()}");
-        foreach (var run in outcome.Runs)
+        var before = resumed.ToDictionary(r => r.Run.RunId, r => r.RowsBefore, StringComparer.Ordinal);
+        var stepBefore = resumed.ToDictionary(r => r.Run.RunId, r => r.LastStep, StringComparer.Ordinal);
+        var runs = outcome.Runs;
+        string Rows(long total, long added) => total == added ? $"{total}" : $"{total} ({added} this start)";
+        var thisStart = runs.Sum(r => r.Rows);
+        var total = runs.Sum(r => r.Rows + before.GetValueOrDefault(r.Run.RunId));
+        output.WriteLine($"{runs.Count} run(s), {Rows(total, thisStart)} row(s), mode {sink.Mode.ToString().ToLowerInvariant()}");
+        foreach (var run in runs)
         {
             var where = run.Location is { } location ? $"  {location}" : "";
-            output.WriteLine($"  {RxFactorio.Diagnostics.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {run.Rows}  last step {run.LastStep?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
+            var rows = before.TryGetValue(run.Run.RunId, out var earlier) ? $"{run.Rows + earlier} ({run.Rows} this start)" : $"{run.Rows}";
+            output.WriteLine($"  {RxFactorio.Diagnostics.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {rows}  last step {(run.LastStep ?? stepBefore.GetValueOrDefault(run.Run.RunId))?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
         }
         if (diagnostics.Total > 0)
         {

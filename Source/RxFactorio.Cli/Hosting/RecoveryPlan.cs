@@ -6,12 +6,14 @@ using RxFactorio.Sources;
 namespace RxFactorio.Cli.Hosting;
 
 /// <summary>
-/// What <c>run</c> picks up from a previous process for its tailed files: a checkpoint per file
-/// (<c>&lt;dir&gt;/wandb/checkpoints/</c>), where to read on, and the run to continue under the same id.
+/// What <c>run</c> picks up from a previous process for its sources: a checkpoint per source
+/// (<c>&lt;dir&gt;/wandb/checkpoints/</c>) naming the run it fed, to continue under the same id when
+/// the source's next lines are of that run's session; for a tailed file also where to read on.
+/// A FIFO, stdin or UDP port is not read again: its run continues with the lines that come next.
 /// </summary>
 internal sealed class RecoveryPlan
 {
-    /// <summary>The checkpoint of every tailed source, by source name (as given on the command line).</summary>
+    /// <summary>The checkpoint of every source, by source name (as given on the command line).</summary>
     public Dictionary<string, SourceCheckpointStore> Checkpoints { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Run id → the source it was fed from, for runs named by a checkpoint.</summary>
@@ -30,17 +32,19 @@ internal sealed class RecoveryPlan
         var directory = Path.Combine(layout.WandbDirectory, "checkpoints");
         foreach (var path in paths.Distinct(StringComparer.Ordinal))
         {
-            if (path == "-" || LiveSources.Detect(path) != SourceKind.TailedFile)
-            {
-                continue;
-            }
-            var store = new SourceCheckpointStore(directory, path);
+            var tailed = LiveSources.Detect(path) == SourceKind.TailedFile;
+            var store = new SourceCheckpointStore(directory, path, tracksPosition: tailed);
             plan.Checkpoints[path] = store;
             if (store.Load() is not { } checkpoint || !OfflineLayout.IsValidRunId(checkpoint.RunId))
             {
                 continue;
             }
             plan.RecoveredSources[checkpoint.RunId] = path;
+            if (!tailed)
+            {
+                plan.ContinueStream(path, checkpoint.RunId, layout, logger);
+                continue;
+            }
             if (store.ResumePosition(checkpoint) is not { } at)
             {
                 logger.LogWarning("{Source} is not the file its checkpoint was taken of (replaced, truncated, or rewritten in place): reading it from the start, with line numbers from 1", path);
@@ -61,6 +65,7 @@ internal sealed class RecoveryPlan
             {
                 Run = info with { Key = new RunKey(path, info.SessionId, 0) },
                 LastStep = last?.Step,
+                RowsBefore = log.HistoryCount,
                 ZeroFillKeys = last is null ? [] : [.. last.Values.Select(v => v.Key)],
                 Summary = [.. log.Summary.Where(kv => !kv.Key.StartsWith('_'))],
                 ResumeOffset = checkpoint.Offset,
@@ -71,5 +76,28 @@ internal sealed class RecoveryPlan
                 path, checkpoint.Offset, checkpoint.Line, checkpoint.RunId, last?.Step.ToString() ?? "-");
         }
         return plan;
+    }
+
+    /// <summary>
+    /// A FIFO, stdin or UDP port: its run continues (steps go on after the log's last) if the first
+    /// lines after the restart are of its session; another session, or a <c>session_init</c>, starts a new run.
+    /// </summary>
+    private void ContinueStream(string path, string runId, OfflineLayout layout, ILogger logger)
+    {
+        if (layout.FindRunFolder(runId) is not { } folder || RunLogReader.Scan(folder.LogFile) is not { } log || log.ToRunInfo() is not { } info)
+        {
+            return;
+        }
+        var last = log.History.Count > 0 ? log.History[^1] : null;
+        Runs.Add(new ResumedRun
+        {
+            Run = info with { Key = new RunKey(path, info.SessionId, 0) },
+            LastStep = last?.Step,
+            RowsBefore = log.HistoryCount,
+            ZeroFillKeys = last is null ? [] : [.. last.Values.Select(v => v.Key)],
+            Summary = [.. log.Summary.Where(kv => !kv.Key.StartsWith('_'))],
+        });
+        logger.LogInformation("{Source}: run {RunId} continues after step {Step} if the next lines are of its session",
+            RxFactorio.Diagnostics.Printable.Of(path), runId, last?.Step.ToString() ?? "-");
     }
 }

@@ -112,6 +112,14 @@ internal static class SinkFactory
             RootDirectory = settings.Directory,
             Entity = settings.Wandb.Entity,
             Project = settings.Wandb.Project,
+            Attributes = new RunAttributes
+            {
+                Tags = settings.Wandb.Tags,
+                Group = settings.Wandb.Group,
+                Notes = settings.Wandb.Notes,
+                JobType = settings.Wandb.JobType,
+                Host = Environment.MachineName,
+            },
             Checkpoints = recovery?.Checkpoints ?? [],
             RecoveredSources = recovery?.RecoveredSources ?? [],
         };

@@ -11,9 +11,11 @@ namespace RxFactorio.Batching;
 public static class RunBatchingExtensions
 {
     /// <summary>
-    /// Turns one run into its commands: <see cref="StartRun"/> at once, then <see cref="LogBatch"/>es
-    /// made with <c>Buffer(BatchWindow, MaxBatchRows)</c> and split under <see cref="RunOptions.MaxBatchBytes"/>
-    /// (never empty), and when the run ends, its last batch and then <see cref="FinishRun"/>.
+    /// Turns one run into its commands: <see cref="StartRun"/> at once, then a <see cref="LogBatch"/> of
+    /// the rows and log lines completed in each turn of the scheduler (at most <see cref="RunOptions.MaxBatchRows"/>,
+    /// split under <see cref="RunOptions.MaxBatchBytes"/>, never empty), so every completed row goes to the
+    /// run log at once, not after a window (the <c>Buffer</c> of what is sent to W&amp;B is the shipper's);
+    /// and when the run ends, its last batch and then <see cref="FinishRun"/>.
     /// </summary>
     /// <param name="run">The run, as <see cref="RunGroupingExtensions.GroupIntoRuns"/> hands it out.</param>
     /// <param name="options">The same options the runs were grouped with.</param>
@@ -30,7 +32,7 @@ public static class RunBatchingExtensions
             var context = run.Context;
             observer.OnNext(new StartRun { Run = context.Info, Resumed = run.Resumed, Mark = context.OpenMark() });
             return Updates(run, options, scheduler)
-                .Buffer(options.BatchWindow, options.MaxBatchRows, scheduler)
+                .BufferPerTurn(options.MaxBatchRows, scheduler)
                 .Where(updates => updates.Count > 0)
                 .Subscribe(
                     updates =>

@@ -20,6 +20,9 @@ public sealed record RunLogContents
     /// <summary>The project from the run record; <c>null</c> when not set.</summary>
     public string? Project { get; init; }
 
+    /// <summary>Tags, group, notes, job type and host from the first run record (empty in logs written before they were kept).</summary>
+    public RunAttributes Attributes { get; init; } = RunAttributes.None;
+
     /// <summary>The run's start time from the run record.</summary>
     public DateTimeOffset? StartTime { get; init; }
 
@@ -28,6 +31,9 @@ public sealed record RunLogContents
 
     /// <summary>The history rows, in file order. <c>Tick</c> is the row's <c>tick</c> value (0 without one).</summary>
     public IReadOnlyList<HistoryRow> History { get; init; } = [];
+
+    /// <summary>How many history rows the log holds (also when <see cref="RunLogReader.Scan"/> kept only the last).</summary>
+    public long HistoryCount { get; init; }
 
     /// <summary>The console output lines, in order, without their newlines.</summary>
     public IReadOnlyList<string> LogLines { get; init; } = [];
@@ -63,7 +69,7 @@ public sealed record RunLogContents
     /// </summary>
     public long ResumeOffset { get; init; }
 
-    /// <summary>The run's identity as a <see cref="RunInfo"/>: source <c>"runlog"</c>, generation 0, session id, level name and start tick from the config.</summary>
+    /// <summary>The run's identity as a <see cref="RunInfo"/>: source <c>"runlog"</c>, generation 0, session id, level name and start tick from the config, and its attributes.</summary>
     public RunInfo? ToRunInfo()
     {
         if (RunId is null)
@@ -78,6 +84,7 @@ public sealed record RunLogContents
             DisplayName = DisplayName ?? RunId,
             Key = new RunKey("runlog", Text("session_id") ?? "", 0),
             LevelName = Text("level_name"),
+            Attributes = Attributes,
             StartTick = (long)(startTick ?? 0),
         };
     }

@@ -28,6 +28,7 @@ public static class RunLogReader
         using var reader = LevelDbLogReader.Open(path);
         string? runId = null, displayName = null, entity = null, project = null;
         DateTimeOffset? startTime = null;
+        var attributes = RunAttributes.None;
         var config = new List<KeyValuePair<string, string>>();
         var history = new List<HistoryRow>();
         var lines = new List<string>();
@@ -37,6 +38,7 @@ public static class RunLogReader
         var hasFinal = false;
         long lastNum = 0;
         var count = 0;
+        long rows = 0;
         var unreadable = 0;
         long resumeOffset = LevelDbLogFormat.FileHeaderSize;
 
@@ -55,6 +57,7 @@ public static class RunLogReader
                         entity = NullIfEmpty(run.Entity);
                         project = NullIfEmpty(run.Project);
                         startTime = run.StartTime?.ToDateTimeOffset();
+                        attributes = Attributes(run);
                     }
                     if (run.Config is not null)
                     {
@@ -70,6 +73,7 @@ public static class RunLogReader
                         history.Clear();
                     }
                     history.Add(ToRow(record.History));
+                    rows++;
                     break;
                 case Record.RecordTypeOneofCase.Summary:
                     foreach (var item in record.Summary.Update)
@@ -124,8 +128,10 @@ public static class RunLogReader
             Entity = entity,
             Project = project,
             StartTime = startTime,
+            Attributes = attributes,
             Config = config,
             History = history,
+            HistoryCount = rows,
             LogLines = lines,
             Summary = [.. summaryOrder.Select(k => new KeyValuePair<string, double>(k, summary[k]))],
             ExitCode = exitCode,
@@ -224,4 +230,14 @@ public static class RunLogReader
     internal static string ItemKey(string key, IList<string> nestedKey) => nestedKey.Count > 0 ? string.Join('.', nestedKey) : key;
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+
+    /// <summary>Tags, group, notes, job type and host of a run record.</summary>
+    internal static RunAttributes Attributes(RunRecord run) => new()
+    {
+        Tags = [.. run.Tags],
+        Group = NullIfEmpty(run.RunGroup),
+        Notes = NullIfEmpty(run.Notes),
+        JobType = NullIfEmpty(run.JobType),
+        Host = NullIfEmpty(run.Host),
+    };
 }

@@ -519,6 +519,7 @@ internal sealed partial class RunLogShipper
                 Path = LogFile,
                 RunId = record.Run.RunId,
                 DisplayName = record.Run.DisplayName,
+                Attributes = RunLogReader.Attributes(record.Run),
                 Config = config,
                 Report = reader.Report,
             }.ToRunInfo();

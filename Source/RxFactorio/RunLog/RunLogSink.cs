@@ -57,7 +57,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         _ownsConnection = ownsConnection;
         _logger = connection?.LoggerFactory.CreateLogger<RunLogSink>() ?? NullLogger<RunLogSink>.Instance;
         Layout = new OfflineLayout(options.RootDirectory, options.TimeZone);
-        _writerOptions = new RunLogWriterOptions { Entity = options.Entity, Project = options.Project, Durable = options.Durable };
+        _writerOptions = new RunLogWriterOptions { Entity = options.Entity, Project = options.Project, Durable = options.Durable, Attributes = options.Attributes };
     }
 
     /// <summary>The W&amp;B connection the logs are shipped to; <c>null</c> when offline.</summary>
@@ -572,7 +572,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     {
         if (command.Mark is { } mark && _options.Checkpoints.TryGetValue(mark.Source, out var store))
         {
-            store.Save(mark, command.Run.RunId, Now);
+            store.Save(mark, command.Run.RunId, Now, command.Run.SessionId);
         }
     }
 

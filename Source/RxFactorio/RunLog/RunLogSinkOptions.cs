@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using RxFactorio.Runs;
 using RxFactorio.Sources;
 
 namespace RxFactorio.RunLog;
@@ -14,6 +15,12 @@ public sealed record RunLogSinkOptions
 
     /// <summary>The W&amp;B project written into run records (for a later <c>sync</c>).</summary>
     public string? Project { get; init; }
+
+    /// <summary>
+    /// Tags, group, notes, job type and host written into every run log (online and offline), so
+    /// that <c>sync</c> restores them; the default names this machine as the host.
+    /// </summary>
+    public RunAttributes Attributes { get; init; } = new() { Host = Environment.MachineName };
 
     /// <summary>Force every flush to disk (<c>fsync</c>). Off by default: what is flushed survives a crash of the process, not of the machine.</summary>
     public bool Durable { get; init; }

@@ -121,7 +121,15 @@ public sealed class RunLogWriter : IDisposable
             Resumed = resumed,
             Config = new ConfigRecord(),
             Telemetry = new TelemetryRecord { Platform = _options.Platform },
+            RunGroup = RunLogJson.WellFormed(_options.Attributes.Group ?? ""),
+            JobType = RunLogJson.WellFormed(_options.Attributes.JobType ?? ""),
+            Notes = RunLogJson.WellFormed(_options.Attributes.Notes ?? ""),
+            Host = RunLogJson.WellFormed(_options.Attributes.Host ?? ""),
         };
+        foreach (var tag in _options.Attributes.Tags.IsDefault ? [] : _options.Attributes.Tags)
+        {
+            record.Tags.Add(RunLogJson.WellFormed(tag));
+        }
         foreach (var (key, value) in run.Config)
         {
             record.Config.Update.Add(new ConfigItem { Key = key, ValueJson = RunLogJson.Value(value is string s ? RunLogJson.WellFormed(s) : value) });

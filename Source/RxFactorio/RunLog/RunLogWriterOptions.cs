@@ -1,3 +1,5 @@
+using RxFactorio.Runs;
+
 namespace RxFactorio.RunLog;
 
 /// <summary>What a <see cref="RunLogWriter"/> puts into the run record, and how hard it flushes.</summary>
@@ -8,6 +10,9 @@ public sealed record RunLogWriterOptions
 
     /// <summary>The W&amp;B project; <c>null</c> leaves it to <c>wandb sync</c> (which uses <c>uncategorized</c> without one).</summary>
     public string? Project { get; init; }
+
+    /// <summary>Tags, group, notes, job type and host written into every run record (so that offline runs keep them for <c>sync</c>).</summary>
+    public RunAttributes Attributes { get; init; } = RunAttributes.None;
 
     /// <summary>Force every flush to disk (<c>fsync</c>): slower, but a power loss loses nothing flushed. Off by default.</summary>
     public bool Durable { get; init; }

@@ -16,6 +16,9 @@ public sealed record ResumedRun
     /// <summary>The item keys zero-filled so far (the keys of the last row in the log), so zero-filling goes on as before.</summary>
     public IReadOnlyList<string> ZeroFillKeys { get; init; } = [];
 
+    /// <summary>The history rows the run's log already holds (written by the processes before this one).</summary>
+    public long RowsBefore { get; init; }
+
     /// <summary>The run's summary in the log: the latest value of every key.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> Summary { get; init; } = [];
 

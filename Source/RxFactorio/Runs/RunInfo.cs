@@ -18,6 +18,9 @@ public sealed record RunInfo
     /// <summary>The level name from <c>session_init</c>; <c>null</c> when the run started without one.</summary>
     public string? LevelName { get; init; }
 
+    /// <summary>Tags, group, notes, job type and host: what the run log's run record holds (empty for a run not yet logged).</summary>
+    public RunAttributes Attributes { get; init; } = RunAttributes.None;
+
     /// <summary>The tick the run started at; <c>_runtime</c> counts from here.</summary>
     public required long StartTick { get; init; }
 

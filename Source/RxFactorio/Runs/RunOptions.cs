@@ -21,12 +21,14 @@ public sealed record RunOptions
     public bool ZeroFill { get; init; } = true;
 
     /// <summary>
-    /// How long rows of a run are collected into one batch (one W&amp;B request). Also how long a
-    /// row waits for more <c>stats</c> of its cycle when no later cycle arrives (the game paused).
+    /// How long a row waits for more <c>stats</c> of its cycle when no later cycle arrives (the game
+    /// paused). A row is complete, and goes to the run log at once, when a later cycle arrives or
+    /// after this quiet time; rows are not held back to fill a batch (the shipper gathers what it
+    /// sends to W&amp;B: <see cref="RunLog.RunLogSinkOptions.SendWindow"/>).
     /// </summary>
     public TimeSpan BatchWindow { get; init; } = DefaultBatchWindow;
 
-    /// <summary>The most rows and log lines in one batch.</summary>
+    /// <summary>The most rows and log lines in one batch (one run-log append, e.g. of a file read from its start).</summary>
     public int MaxBatchRows { get; init; } = 500;
 
     /// <summary>The most bytes (estimated as JSON) in one batch: 8 MiB, under W&amp;B's 10 MiB request limit.</summary>

@@ -6,9 +6,12 @@ using System.Text.Json.Serialization;
 namespace RxFactorio.Sources;
 
 /// <summary>
-/// How far a tailed file has been read into the run log, kept so that a restarted <c>run</c>
-/// reads on from there: the file's identity, the byte offset and line number just after the
-/// last line whose effects are all in the log, and the run the source was feeding.
+/// What a restarted <c>run</c> picks up for one source: the run the source was feeding and its
+/// session (every kind of source), and for a tailed file how far it has been read into the run log,
+/// so that it reads on from there: the file's identity, the byte offset and line number just after
+/// the last line whose effects are all in the log. A FIFO, stdin or UDP port cannot be read again:
+/// its checkpoint holds only the source, session and run (offsets 0), so that the same session
+/// arriving after a restart continues that run.
 /// </summary>
 public sealed record SourceCheckpoint
 {
@@ -44,7 +47,12 @@ public sealed record SourceCheckpoint
     [JsonPropertyName("run_id")]
     public string RunId { get; init; } = "";
 
-    /// <summary>That run's last step in the log; <c>null</c> before its first row.</summary>
+    /// <summary>The session of <see cref="RunId"/> (for people: a restart takes the session from the run's log).</summary>
+    [JsonPropertyName("session_id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SessionId { get; init; }
+
+    /// <summary>That run's last step in the log; <c>null</c> before its first row (and for a source that is not a tailed file).</summary>
     [JsonPropertyName("last_step")]
     public long? LastStep { get; init; }
 
@@ -72,32 +80,40 @@ public sealed record SourceCheckpoint
 }
 
 /// <summary>
-/// The checkpoint of one tailed file: <c>&lt;directory&gt;/&lt;sha-256 of the absolute path&gt;.json</c>
+/// The checkpoint of one source: <c>&lt;directory&gt;/&lt;sha-256 of the absolute path&gt;.json</c>
 /// (never the path or a session id in a file name), written atomically after the run log is
-/// flushed. Learns the file's identity from <see cref="TailOptions.PositionChanged"/>. Thread-safe.
+/// flushed. For a tailed file it learns the file's identity from <see cref="TailOptions.PositionChanged"/>
+/// and is saved after every log append; for a stream (FIFO, stdin, UDP) it is saved when the source
+/// starts feeding another run. Thread-safe.
 /// </summary>
 public sealed class SourceCheckpointStore
 {
     private readonly Lock _gate = new();
     private FileIdentity? _identity;
+    private string? _savedRunId;
 
     /// <summary>The store of <paramref name="sourcePath"/>'s checkpoint in <paramref name="directory"/>.</summary>
     /// <param name="directory">The checkpoints folder, e.g. <c>&lt;dir&gt;/wandb/checkpoints</c>; created on the first save.</param>
-    /// <param name="sourcePath">The tailed file (made absolute).</param>
-    public SourceCheckpointStore(string directory, string sourcePath)
+    /// <param name="sourcePath">The source as given: a path (made absolute), <c>-</c> (stdin) or a <c>udp://</c> address.</param>
+    /// <param name="tracksPosition">True for a tailed file (offsets are kept); false for a source that cannot be read again (only its run is kept).</param>
+    public SourceCheckpointStore(string directory, string sourcePath, bool tracksPosition = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         Directory = Path.GetFullPath(directory);
-        SourcePath = Path.GetFullPath(sourcePath);
+        TracksPosition = tracksPosition;
+        SourcePath = sourcePath == "-" || UdpAddress.IsUdp(sourcePath) ? sourcePath : Path.GetFullPath(sourcePath);
         FilePath = Path.Combine(Directory, FileNameFor(SourcePath));
     }
 
     /// <summary>The checkpoints folder.</summary>
     public string Directory { get; }
 
-    /// <summary>The tailed file's absolute path.</summary>
+    /// <summary>The source: a tailed file's or FIFO's absolute path, <c>-</c>, or a <c>udp://</c> address.</summary>
     public string SourcePath { get; }
+
+    /// <summary>Whether the checkpoint keeps a read position (a tailed file), or only the run (a stream).</summary>
+    public bool TracksPosition { get; }
 
     /// <summary>The checkpoint file.</summary>
     public string FilePath { get; }
@@ -129,7 +145,12 @@ public sealed class SourceCheckpointStore
             {
                 return null;
             }
-            return JsonSerializer.Deserialize(File.ReadAllBytes(FilePath), SourceCheckpointJsonContext.Default.SourceCheckpoint);
+            var checkpoint = JsonSerializer.Deserialize(File.ReadAllBytes(FilePath), SourceCheckpointJsonContext.Default.SourceCheckpoint);
+            lock (_gate)
+            {
+                _savedRunId = checkpoint?.RunId;
+            }
+            return checkpoint;
         }
         catch (JsonException ex)
         {
@@ -190,15 +211,35 @@ public sealed class SourceCheckpointStore
         }
     }
 
-    /// <summary>Saves where the source stands for <paramref name="runId"/>, atomically. Nothing is saved before the file's identity is known.</summary>
+    /// <summary>
+    /// Saves where the source stands for <paramref name="runId"/>, atomically. For a tailed file nothing
+    /// is saved before the file's identity is known; for a stream, only when the run is not the one saved last.
+    /// </summary>
     /// <param name="mark">The mark of a command that is in the run log now.</param>
     /// <param name="runId">The run the command was for.</param>
     /// <param name="now">The time to stamp.</param>
+    /// <param name="sessionId">The run's session, kept for people.</param>
     /// <returns>Whether a checkpoint was written.</returns>
     /// <exception cref="IOException">It cannot be written; the message names the file.</exception>
-    public bool Save(SourceMark mark, string runId, DateTimeOffset now)
+    public bool Save(SourceMark mark, string runId, DateTimeOffset now, string? sessionId = null)
     {
         ArgumentNullException.ThrowIfNull(mark);
+        if (!TracksPosition)
+        {
+            lock (_gate)
+            {
+                if (_savedRunId == runId)
+                {
+                    return false;
+                }
+            }
+            Save(new SourceCheckpoint { Source = SourcePath, RunId = runId, SessionId = sessionId, UpdatedAt = now });
+            lock (_gate)
+            {
+                _savedRunId = runId;
+            }
+            return true;
+        }
         if (Identity is not { } identity)
         {
             return false;
@@ -212,6 +253,7 @@ public sealed class SourceCheckpointStore
             Line = mark.ResumeLine,
             ThroughOffset = mark.ThroughOffset,
             RunId = runId,
+            SessionId = sessionId,
             LastStep = mark.LastStep,
             // NOTE: read from the file at save time; were it rewritten since the mark's bytes were read, the
             // live tail starts over on its next poll, and the next checkpoint follows the new content.

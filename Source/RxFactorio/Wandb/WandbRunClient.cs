@@ -106,18 +106,22 @@ public sealed class WandbRunClient
                 _logger.LogWarning("W&B run {RunId} is {State}; not starting it again.", Run.RunId, _state);
                 return;
             }
+            // NOTE: the run log's own attributes win; the options only fill what the log leaves empty (older logs).
+            var attributes = Run.Attributes.Or(new RunAttributes { Tags = _options.Tags, Group = _options.Group, Notes = _options.Notes, JobType = _options.JobType });
             var variables = new UpsertBucketVariables
             {
                 Id = StorageId,
                 Name = Run.RunId,
                 Project = _options.Project,
                 Entity = _options.Entity,
-                GroupName = _options.Group,
-                DisplayName = Run.DisplayName,
-                Notes = _options.Notes,
+                GroupName = attributes.Group,
+                // NOTE: as wandb-core (runupserter.go, nullify.NilIfZero): an empty name is null, so W&B names the run.
+                DisplayName = string.IsNullOrEmpty(Run.DisplayName) ? null : Run.DisplayName,
+                Notes = attributes.Notes,
                 Config = WandbJsonLines.ConfigJson(Run.Config),
-                JobType = _options.JobType,
-                Tags = _options.Tags.IsDefaultOrEmpty ? null : _options.Tags,
+                Host = attributes.Host,
+                JobType = attributes.JobType,
+                Tags = attributes.Tags.IsDefaultOrEmpty ? null : attributes.Tags,
             };
             UpsertResult result;
             try

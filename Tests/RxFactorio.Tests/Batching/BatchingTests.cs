@@ -21,13 +21,24 @@ public sealed class BatchingTests : ReactiveTest
         [.. Enumerable.Range(1, count).Select(c => OnNext<FactorioEvent>(200 + (c * every), Ev.Stats("s", c, production: [.. Enumerable.Range(0, items).Select(i => ($"item-{i}", (double)c))])))];
 
     [Test]
-    public void Batches_AreCappedAtMaxBatchRows_AndNeverEmpty()
+    public void EachRow_GoesOutInTheTurnItCompletes_NotAfterABatchWindow()
+    {
+        var options = new RunOptions { BatchWindow = TimeSpan.FromTicks(10_000), IdleTimeout = TimeSpan.Zero };
+        var sink = Run(options, [.. Cycles(4, every: 10), OnCompleted<FactorioEvent>(50_000)]);
+
+        var batches = sink.Commands.Where(c => c.Command is LogBatch).Select(c => (c.At.Ticks, ((LogBatch)c.Command).Rows.Select(r => r.Step).ToArray())).ToList();
+        // NOTE: cycle c arrives at 200 + 10c and completes the row of c - 1; the test scheduler runs "now" one tick later.
+        Assert.That(batches, Is.EqualTo(new[] { (221L, new[] { 1L }), (231L, new[] { 2L }), (241L, new[] { 3L }), (10_241L, new[] { 4L }) }), "the last row when no later cycle came for a batch window");
+    }
+
+    [Test]
+    public void RowsCompletedInOneTurn_GoOutTogether_CappedAtMaxBatchRows()
     {
         var options = new RunOptions { BatchWindow = TimeSpan.FromTicks(10_000), MaxBatchRows = 4, IdleTimeout = TimeSpan.Zero };
-        var sink = Run(options, [.. Cycles(11), OnCompleted<FactorioEvent>(50_000)]);
+        var sink = Run(options, [.. Enumerable.Range(1, 11).Select(c => OnNext<FactorioEvent>(300, Ev.Stats("s", c, production: ("coal", c)))), OnCompleted<FactorioEvent>(50_000)]);
 
         var batches = sink.Commands.Select(c => c.Command).OfType<LogBatch>().ToList();
-        Assert.That(batches.Select(b => b.Rows.Length), Is.EqualTo(new[] { 4, 4, 2, 1 }), "two full batches by count, then what each window collected");
+        Assert.That(batches.Select(b => b.Rows.Length), Is.EqualTo(new[] { 4, 4, 2, 1 }), "two full batches by count, the rest of the turn, then the last row at the end");
         Assert.That(batches.SelectMany(b => b.Rows).Select(r => r.Step), Is.EqualTo(Enumerable.Range(1, 11).Select(i => (long)i)));
     }
 
@@ -51,7 +62,7 @@ public sealed class BatchingTests : ReactiveTest
 
         Assert.That(sink.Commands.Select(c => (c.At.Ticks, c.Command.GetType().Name)), Is.EqualTo(new[]
         {
-            (201L, nameof(StartRun)), (300L, nameof(LogBatch)), (300L, nameof(FinishRun)),
+            (201L, nameof(StartRun)), (203L, nameof(LogBatch)), (300L, nameof(LogBatch)), (300L, nameof(FinishRun)),
         }));
     }
 

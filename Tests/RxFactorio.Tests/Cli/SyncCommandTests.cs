@@ -67,6 +67,21 @@ public sealed class SyncCommandTests
     }
 
     [Test]
+    public async Task OfflineRunWithTagsGroupNotesJobType_SyncWithoutThem_RestoresThemAndTheHost()
+    {
+        await using var synced = await FakeWandbServer.StartAsync();
+
+        var offline = await CliProcess.RunAsync(
+            ["replay", Recording, "--tags", "fle,seed-7", "--group", "sweep-3", "--notes", "lab machine 2", "--job-type", "eval"], Environment(null));
+        var sync = await CliProcess.RunAsync(["sync"], Environment(synced));
+
+        Assert.That((offline.ExitCode, sync.ExitCode), Is.EqualTo((0, 0)), offline.Error + sync.Error);
+        Assert.That(synced.State.Runs, Has.Count.EqualTo(2));
+        Assert.That(synced.State.Runs.Select(r => (string.Join(",", r.Tags), r.Group, r.Notes, r.JobType, r.Host)),
+            Has.All.EqualTo(("fle,seed-7", (string?)"sweep-3", (string?)"lab machine 2", (string?)"eval", (string?)System.Environment.MachineName)));
+    }
+
+    [Test]
     public async Task Sync_WithoutAKey_ExitsTwo()
     {
         var result = await CliProcess.RunAsync(["sync"], Environment(null));

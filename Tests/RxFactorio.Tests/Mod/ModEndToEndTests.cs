@@ -55,15 +55,18 @@ public sealed class ModEndToEndTests() : FakeWandbCliTest("rxf-mod-e2e-")
         using (var game = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
         {
             var to = new IPEndPoint(IPAddress.Loopback, port);
-            // NOTE: like the game, the sender does not wait for anyone; it only sends the next 50 once the
-            // client has parsed the last ones, so that a burst cannot overrun the socket's receive buffer.
-            for (var sent = 0; sent < datagrams.Count;)
+            // NOTE: like the game, the sender does not wait for anyone; it only sends the next burst of
+            // about 50 once the client has parsed the last ones, so that a burst cannot overrun the socket's
+            // receive buffer. A burst never splits one tick's datagrams (the parts of a split stats line go
+            // out in the same tick in the game): a pause inside a cycle would let its row complete early.
+            var sent = 0;
+            foreach (var burst in BurstsOfWholeTicks(datagrams, 50))
             {
-                foreach (var datagram in datagrams.Skip(sent).Take(50))
+                foreach (var datagram in burst)
                 {
                     game.SendTo(datagram, to);
                 }
-                sent = Math.Min(sent + 50, datagrams.Count);
+                sent += burst.Count;
                 var expected = sent;
                 await run.WaitUntilAsync(() => Events(http, healthUrl) >= expected, $"the client to parse {expected} lines");
             }
@@ -88,6 +91,31 @@ public sealed class ModEndToEndTests() : FakeWandbCliTest("rxf-mod-e2e-")
         {
             return 0;
         }
+    }
+
+    /// <summary>The datagrams in order, cut into bursts of at least <paramref name="size"/> (the last may be smaller) that end between ticks.</summary>
+    private static IEnumerable<List<byte[]>> BurstsOfWholeTicks(IReadOnlyList<byte[]> datagrams, int size)
+    {
+        var burst = new List<byte[]>();
+        for (var i = 0; i < datagrams.Count; i++)
+        {
+            burst.Add(datagrams[i]);
+            if (burst.Count >= size && (i + 1 == datagrams.Count || Tick(datagrams[i + 1]) != Tick(datagrams[i])))
+            {
+                yield return burst;
+                burst = [];
+            }
+        }
+        if (burst.Count > 0)
+        {
+            yield return burst;
+        }
+    }
+
+    private static long? Tick(byte[] datagram)
+    {
+        using var line = System.Text.Json.JsonDocument.Parse(datagram);
+        return line.RootElement.TryGetProperty("tick", out var tick) ? tick.GetInt64() : null;
     }
 
     private static int FreeUdpPort()

@@ -18,7 +18,7 @@ public sealed class KillAndRestartTests
 {
     private const string Session = "freeplay_120000";
     private const int FirstCycle = 1000;
-    private const int Cycles = 1200;
+    private const int Cycles = 2000;
     private string _dir = "";
 
     [SetUp]
@@ -53,6 +53,11 @@ public sealed class KillAndRestartTests
         var written = 0;
         using var stopWriting = new CancellationTokenSource();
         var pace = new Random(seed + 1);
+        // NOTE: the writer appends only up to an allowance the kill loop raises for each child, so
+        // that on a loaded machine (where five child start-ups can outlast the whole file) every
+        // kill still comes while lines are being appended: each child gets new lines to take, and
+        // the five kills together can release at most 5 * 370 lines, fewer than Cycles.
+        var allowance = 0;
         var writer = Task.Run(async () =>
         {
             await using var file = new FileStream(source, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
@@ -60,6 +65,10 @@ public sealed class KillAndRestartTests
             await text.WriteLineAsync($$"""{"type":"session_init","session_id":"{{Session}}","tick":{{FirstCycle * 120}},"level_name":"freeplay"}""");
             for (var c = FirstCycle; c < FirstCycle + Cycles; c++)
             {
+                while (c - FirstCycle >= Volatile.Read(ref allowance))
+                {
+                    await Task.Delay(2, stopWriting.Token);
+                }
                 await text.WriteLineAsync(StatsLine(c));
                 Interlocked.Increment(ref written);
                 // The game's pace (scaled down): a stats line every few milliseconds.
@@ -73,14 +82,17 @@ public sealed class KillAndRestartTests
         {
             var before = CheckpointWrittenAt();
             var child = Child.Start(args, Environment(server));
+            Volatile.Write(ref allowance, Volatile.Read(ref written) + 200);
             // Each kill comes once this process has taken lines into its run log, after a random number of further lines.
             await Wait.UntilAsync(() => CheckpointWrittenAt() > before || writer.IsCompleted, () => $"a checkpoint from child {kill + 1}\n{child.Error}", TimeSpan.FromSeconds(60));
             var target = Volatile.Read(ref written) + random.Next(20, 120);
+            Volatile.Write(ref allowance, target + 50);
             await Wait.UntilAsync(() => Volatile.Read(ref written) >= target || writer.IsCompleted, () => $"the writer to reach line {target}", TimeSpan.FromSeconds(60));
             log.Add($"kill {kill + 1} at line {Volatile.Read(ref written)}, server rows {server.State.Runs.Sum(r => r.LineCount(FakeFileNames.History))}");
             await child.KillAsync();
         }
         Assert.That(writer.IsCompleted, Is.False, "every kill happened while lines were being appended");
+        Volatile.Write(ref allowance, int.MaxValue);
         var last = Child.Start(args, Environment(server));
         await Wait.ForAsync(writer, "the writer", TimeSpan.FromSeconds(60));
         await Wait.UntilAsync(() => server.State.Runs.Sum(r => r.LineCount(FakeFileNames.History)) >= Cycles,

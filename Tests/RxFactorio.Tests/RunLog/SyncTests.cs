@@ -58,6 +58,28 @@ public sealed class SyncTests
     }
 
     [Test]
+    public async Task LogWithAnEmptyDisplayName_IsSentAsNull_SoTheServerNamesTheRun()
+    {
+        // As wandb-core does (runupserter.go: nullify.NilIfZero(DisplayName)): W&B then gives the run a
+        // generated name instead of a blank one. A log of another writer can have an empty name.
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "wandb", "offline-run-20260101_000000-e3mpty01")).FullName;
+        var log = Path.Combine(folder, "run-e3mpty01.wandb");
+        using (var writer = RunLogWriter.Create(log))
+        {
+            writer.WriteRun(new RunInfo { RunId = "e3mpty01", DisplayName = "", Key = new RunKey("runlog", "s", 0), StartTick = 0 }, DateTimeOffset.UnixEpoch);
+            writer.WriteHistory(new HistoryRow(1, 120, 2, DateTimeOffset.UnixEpoch, [new("coal", 1)]));
+            writer.WriteExit();
+            writer.WriteFinal();
+        }
+        await using var server = await FakeWandbServer.StartAsync();
+
+        var result = await SyncAsync(server, log, 100);
+
+        Assert.That(result.Outcome, Is.EqualTo(RunLogUploadOutcome.Synced));
+        Assert.That(server.State.Runs.Single().DisplayName, Is.Null, "displayName was sent as null, not as \"\"");
+    }
+
+    [Test]
     public async Task PartlyUploadedRun_ResumesWithoutDuplicatesOrGaps()
     {
         var log = WriteOfflineRun("freeplay.jsonl");

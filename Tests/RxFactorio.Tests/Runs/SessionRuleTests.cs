@@ -40,7 +40,7 @@ public sealed class SessionRuleTests : ReactiveTest
             (230L, "batch a/save#1 steps=[1]"),
             (230L, "finish a/save#1 NewSession"),
             (230L, "start a/save#2"),
-            (300L, "batch a/save#2 steps=[1]"),
+            (291L, "batch a/save#2 steps=[1]"),
             (300L, "finish a/save#2 Shutdown"),
             (300L, "OnCompleted"),
         }));
@@ -93,7 +93,8 @@ public sealed class SessionRuleTests : ReactiveTest
         Assert.That(Run(scheduler, events), Is.EqualTo(new[]
         {
             (210L, "start a/one#1"),
-            (225L, "batch a/one#1 steps=[1,2]"),
+            (216L, "batch a/one#1 steps=[1]"),
+            (225L, "batch a/one#1 steps=[2]"),
             (225L, "finish a/one#1 SessionChanged"),
             (225L, "start a/two#2"),
             (240L, "batch a/two#2 steps=[1]"),
@@ -117,7 +118,8 @@ public sealed class SessionRuleTests : ReactiveTest
         Assert.That(messages.Where(m => m.What.Contains(" a/")), Is.EqualTo(new[]
         {
             (210L, "start a/x#1"),
-            (220L, "batch a/x#1 steps=[1,2]"),
+            (213L, "batch a/x#1 steps=[1]"),
+            (220L, "batch a/x#1 steps=[2]"),
             (220L, "finish a/x#1 Shutdown"),
         }));
         Assert.That(messages.Where(m => m.What.Contains(" b/")), Is.EqualTo(new[]
@@ -147,10 +149,10 @@ public sealed class SessionRuleTests : ReactiveTest
         Assert.That(messages, Is.EqualTo(new[]
         {
             (210L, "start a/s#1"),
-            (310L, "batch a/s#1 steps=[1]"),
+            (261L, "batch a/s#1 steps=[1]"),
             (610L, "finish a/s#1 Idle"),
             (1000L, "start a/s#1 resumed"),
-            (1100L, "batch a/s#1 steps=[2]"),
+            (1051L, "batch a/s#1 steps=[2]"),
             (1100L, "finish a/s#1 Shutdown"),
             (1100L, "OnCompleted"),
         }));
@@ -216,15 +218,15 @@ public sealed class SessionRuleTests : ReactiveTest
         Assert.That(messages.Where(m => m.What.Contains(" a/")), Is.EqualTo(new[]
         {
             (210L, "start a/p#1"),
-            (260L, "batch a/p#1 steps=[1]"),
-            (300L, "batch a/p#1 steps=[2]"),
+            (231L, "batch a/p#1 steps=[1]"),
+            (281L, "batch a/p#1 steps=[2]"),
             (300L, "finish a/p#1 Shutdown"),
         }));
         Assert.That(messages.Where(m => m.What.Contains(" b/")), Is.EqualTo(new[]
         {
             (211L, "start b/q#1"),
-            (261L, "batch b/q#1 steps=[1]"),
-            (300L, "batch b/q#1 steps=[2]"),
+            (232L, "batch b/q#1 steps=[1]"),
+            (282L, "batch b/q#1 steps=[2]"),
             (300L, "finish b/q#1 Shutdown"),
         }));
         Assert.That(messages[^1], Is.EqualTo((300L, "OnCompleted")));
@@ -246,10 +248,11 @@ public sealed class SessionRuleTests : ReactiveTest
         Assert.That(Run(scheduler, events), Is.EqualTo(new[]
         {
             (210L, "start a/old#1"),
-            (235L, "batch a/old#1 steps=[1,2] lines=1"),
+            (213L, "batch a/old#1 steps=[1] lines=1"),
+            (235L, "batch a/old#1 steps=[2]"),
             (235L, "finish a/old#1 NewSession"),
             (235L, "start a/new#2"),
-            (335L, "batch a/new#2 steps=[1]"),
+            (291L, "batch a/new#2 steps=[1]"),
             (400L, "finish a/new#2 Shutdown"),
             (400L, "OnCompleted"),
         }));

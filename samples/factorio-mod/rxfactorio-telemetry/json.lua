@@ -4,12 +4,13 @@
 -- order is unspecified and its float formatting is the full exact decimal
 -- expansion (2271.66666666666651508421637117862701416015625). Encoding here
 -- gives sorted keys (stable lines for tests and diffs), integers without a
--- fraction, the shortest float text that round-trips, and drops non-finite
+-- fraction, float text that reads back as the same double, and drops non-finite
 -- numbers instead of emitting invalid JSON. It is also exactly the code the
 -- Lua test harness runs. A big base has ~850 item and fluid keys per line, so
 -- the hot path is kept cheap: the encoded form of every key ('"name":') is
--- cached (item names repeat every sample), integers take one format call and
--- other numbers one or two (see encode_number). Cost figures: README.md.
+-- cached (item names repeat every sample), every number takes one %.17g, and
+-- the maps that repeat every sample are formatted a few hundred numbers per
+-- format call (json.map_encoder). Cost figures: README.md.
 
 local json = {}
 
@@ -147,9 +148,30 @@ end
 --- call and sorts again only when the set of keys changed, which on a running
 --- base is rare. Returns the map as a raw JSON value for json.encode and, if
 --- `want_entries`, also its '"key":value' entries (for lines of bounded size).
+---
+--- With the key order it also keeps format strings ('"a":%.17g,"b":%.17g,...',
+--- FORMAT_KEYS keys each), so that a sample formats a whole map in a few
+--- string.format calls instead of one per number: on a big base this is most
+--- of the encoding time (README.md, "Cost per sample").
+local FORMAT_KEYS = 200
+local unpack = table.unpack or unpack
+
+local function format_chunks(order)
+  local chunks, specs = {}, {}
+  for i = 1, #order do
+    specs[#specs + 1] = key_cache[order[i]]:gsub("%%", "%%%%") .. "%.17g"
+    if #specs == FORMAT_KEYS or i == #order then
+      chunks[#chunks + 1] = concat(specs, ",")
+      specs = {}
+    end
+  end
+  return chunks
+end
+
 function json.map_encoder()
-  local order, count = {}, 0
+  local order, count, chunks = {}, 0, {}
   local member = {}
+  local values = {}
   return function(map, want_entries)
     local n, same = 0, true
     for k in pairs(map) do
@@ -160,6 +182,7 @@ function json.map_encoder()
       order, member, count = {}, {}, n
       for k in pairs(map) do order[#order + 1] = k; member[k] = true end
       sort(order)
+      chunks, values = format_chunks(order), {}
     end
     if want_entries then
       local entries = {}
@@ -169,15 +192,13 @@ function json.map_encoder()
       end
       return json.raw("{" .. concat(entries, ",") .. "}"), entries
     end
-    local out, m = { "{" }, 1
-    for i = 1, count do
-      local k = order[i]
-      if i > 1 then m = m + 1; out[m] = "," end
-      m = m + 1; out[m] = key_cache[k]
-      m = m + 1; out[m] = encode_number(map[k])
+    for i = 1, count do values[i] = map[order[i]] end
+    local parts = {}
+    for c = 1, #chunks do
+      local first = (c - 1) * FORMAT_KEYS + 1
+      parts[c] = format(chunks[c], unpack(values, first, math.min(first + FORMAT_KEYS - 1, count)))
     end
-    out[m + 1] = "}"
-    return json.raw(concat(out))
+    return json.raw("{" .. concat(parts, ",") .. "}")
   end
 end
 
