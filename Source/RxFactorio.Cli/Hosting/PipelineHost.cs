@@ -38,13 +38,11 @@ internal static partial class PipelineHost
         var pipeline = events(loop)
             .TakeUntil(stopRequested)
             .HandOffTo(runLoop, handOff with { Logger = handOff.Logger ?? logger })
-            .Do(e => metrics?.CountEvent(e))
+            .Do(e => metrics?.Reached(e))
             .ToRunCommands(runs, loop)
-            .Do(command => metrics?.Queued(command))
             .SendTo(sink)
             .Do(command =>
             {
-                metrics?.Delivered(command);
                 outcome.Record(command);
                 string? location = null;
                 if (command is StartRun && locate?.Invoke(command.Run) is { } found)

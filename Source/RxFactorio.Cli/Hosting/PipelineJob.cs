@@ -49,14 +49,15 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         var logger = loggers.CreateLogger("rxfactorio");
         var diagnostics = new DiagnosticCounts(keepFirst: 20);
         var diagnosticLog = new DiagnosticLog(loggers.CreateLogger("rxfactorio.input"), TimeProvider.System);
-        var metrics = Metrics = new PipelineMetrics(diagnostics);
+        using var meter = new MeterTotals();
+        var metrics = Metrics = new PipelineMetrics(diagnostics, meter);
         MonitoringServer? server = null;
         try
         {
             var recovery = request.Recover?.Invoke(settings, logger);
             var runs = settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), Resume = recovery?.Runs ?? [] };
             await using var sink = SinkFactory.Create(settings, environment, loggers, recovery);
-            metrics.Wandb = sink.RunLog?.Counters;
+            metrics.Online = sink.RunLog is { IsOnline: true };
             if (sink.RunLog is { IsOnline: false } offline)
             {
                 metrics.RunLogBytes = () => offline.RunFolders.Sum(RunLogBytes);

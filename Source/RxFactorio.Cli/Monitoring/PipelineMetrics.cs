@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
 using RxFactorio.Sinks;
-using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Monitoring;
 
@@ -17,17 +16,13 @@ internal enum PipelineState
 }
 
 /// <summary>
-/// Live counters of one pipeline, fed by taps in the composition (events, commands into and out
-/// of the sink) and read by <c>/metrics</c>, <c>/healthz</c> and the status line. Thread-safe.
+/// What <c>/metrics</c>, <c>/healthz</c> and the status line read about one pipeline: the counts
+/// come from the library's <c>RxFactorio</c> meter (<see cref="MeterTotals"/>, the one source of
+/// truth), the life state and source states from the host. Thread-safe.
 /// </summary>
-internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
+internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals meter)
 {
-    private readonly ConcurrentDictionary<string, long> _events = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _offsets = new(StringComparer.Ordinal);
-    private long _activeRuns;
-    private long _rowsPending;
-    private long _bytesPending;
-    private long _rowsDelivered;
     private volatile PipelineState _state = PipelineState.Starting;
     private volatile string? _failure;
 
@@ -36,8 +31,8 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
     /// <summary>The state of each source, fed by the sources' state callbacks.</summary>
     public SourceStates Sources { get; } = new();
 
-    /// <summary>The W&amp;B connection's counters when the sink is online.</summary>
-    public WandbCounters? Wandb { get; set; }
+    /// <summary>Whether rows go to W&amp;B (sent = accepted by W&amp;B) or only to the run log (sent = written).</summary>
+    public bool Online { get; set; }
 
     /// <summary>Bytes in the run logs of this process's runs (offline mode), 0 when unknown.</summary>
     public Func<long> RunLogBytes { get; set; } = static () => 0;
@@ -61,40 +56,8 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
         _state = PipelineState.Failed;
     }
 
-    public void CountEvent(FactorioEvent e)
-    {
-        _events.AddOrUpdate(TypeOf(e), 1, static (_, n) => n + 1);
-        _offsets[e.Source] = e.SourceOffset;
-    }
-
-    /// <summary>A command handed to the sink.</summary>
-    public void Queued(RunCommand command)
-    {
-        if (command is LogBatch batch)
-        {
-            Interlocked.Add(ref _rowsPending, batch.Rows.Length);
-            Interlocked.Add(ref _bytesPending, Weight(batch));
-        }
-    }
-
-    /// <summary>A command the sink carried out.</summary>
-    public void Delivered(RunCommand command)
-    {
-        switch (command)
-        {
-            case StartRun:
-                Interlocked.Increment(ref _activeRuns);
-                break;
-            case LogBatch batch:
-                Interlocked.Add(ref _rowsPending, -batch.Rows.Length);
-                Interlocked.Add(ref _bytesPending, -Weight(batch));
-                Interlocked.Add(ref _rowsDelivered, batch.Rows.Length);
-                break;
-            case FinishRun:
-                Interlocked.Decrement(ref _activeRuns);
-                break;
-        }
-    }
+    /// <summary>Notes how far into its source <paramref name="e"/> was (a replay's progress bar).</summary>
+    public void Reached(FactorioEvent e) => _offsets[e.Source] = e.SourceOffset;
 
     /// <summary>The byte offset reached in each source (for a replay's progress).</summary>
     public long BytesRead => _offsets.Values.Sum();
@@ -105,7 +68,6 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
     /// </param>
     public MetricsSnapshot Snapshot(bool includeRunLogBytes = false)
     {
-        var wandb = Wandb?.Snapshot();
         long runLogBytes = 0;
         try
         {
@@ -117,42 +79,37 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics)
         }
         return new MetricsSnapshot
         {
-            Events = new SortedDictionary<string, long>(_events, StringComparer.Ordinal),
-            Rejected = Diagnostics.ByReason.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
-            RowsSent = wandb?.RowsSent ?? Interlocked.Read(ref _rowsDelivered),
-            HttpRequests = wandb?.Requests ?? 0,
-            HttpRetries = wandb?.Retries ?? 0,
-            HttpResponses = Wandb?.ResponsesByStatus() ?? Empty,
-            HttpRetriesByStatus = Wandb?.RetriesByStatus() ?? Empty,
-            HttpFailures = wandb?.FailedRequests ?? 0,
-            ActiveRuns = Interlocked.Read(ref _activeRuns),
-            RowsPending = Interlocked.Read(ref _rowsPending),
-            BytesPending = Interlocked.Read(ref _bytesPending),
+            Lines = meter.Total("rxfactorio.lines"),
+            Rows = meter.Total("rxfactorio.rows"),
+            Batches = meter.Total("rxfactorio.batches"),
+            Events = meter.ByTag("rxfactorio.events"),
+            Rejected = meter.ByTag("rxfactorio.rejected"),
+            RowsSent = meter.Total(Online ? "rxfactorio.rows.delivered" : "rxfactorio.rows.written"),
+            HttpRequests = meter.Total("rxfactorio.http.requests"),
+            HttpRetries = meter.Total("rxfactorio.http.retries"),
+            HttpResponses = meter.ByTag("rxfactorio.http.attempts"),
+            HttpRetriesByStatus = meter.ByTag("rxfactorio.http.retries"),
+            HttpFailures = meter.Total("rxfactorio.http.failures"),
+            ActiveRuns = meter.Total("rxfactorio.runs.active"),
+            RowsPending = meter.Total("rxfactorio.rows.pending"),
+            BytesPending = meter.Total("rxfactorio.bytes.pending"),
             RunLogBytes = runLogBytes,
             BytesRead = BytesRead,
             State = _state,
             Sources = Sources.Snapshot(),
         };
     }
-
-    private static readonly IReadOnlyDictionary<string, long> Empty = new Dictionary<string, long>();
-
-    private static string TypeOf(FactorioEvent e) => e switch
-    {
-        StatsEvent => "stats",
-        GameEvent => "game",
-        SessionInit => "session_init",
-        _ => "other",
-    };
-
-    // NOTE: the same estimate as the library's sink pump, so rows/bytes pending match its bounds.
-    private static long Weight(LogBatch batch) =>
-        batch.Rows.Sum(r => (long)r.EstimatedBytes) + batch.LogLines.Sum(l => (long)l.Length);
 }
 
 /// <summary>A copy of <see cref="PipelineMetrics"/> at one moment.</summary>
 internal sealed record MetricsSnapshot
 {
+    public long Lines { get; init; }
+
+    public long Rows { get; init; }
+
+    public long Batches { get; init; }
+
     public IReadOnlyDictionary<string, long> Events { get; init; } = new Dictionary<string, long>();
 
     public IReadOnlyDictionary<string, long> Rejected { get; init; } = new Dictionary<string, long>();

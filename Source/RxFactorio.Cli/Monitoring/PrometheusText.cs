@@ -4,7 +4,10 @@ using RxFactorio.Sources;
 
 namespace RxFactorio.Cli.Monitoring;
 
-/// <summary>Writes a <see cref="MetricsSnapshot"/> in the Prometheus text exposition format (version 0.0.4).</summary>
+/// <summary>
+/// Writes a <see cref="MetricsSnapshot"/> (the RxFactorio meter's sums) in the Prometheus text exposition
+/// format (version 0.0.4); names follow the OpenTelemetry-to-Prometheus mapping (<c>rxfactorio.lines</c> → <c>rxfactorio_lines_total</c>).
+/// </summary>
 internal static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -12,8 +15,11 @@ internal static class PrometheusText
     public static string Format(MetricsSnapshot m)
     {
         var text = new StringBuilder();
+        Single(text, "rxfactorio_lines_total", "counter", "Input lines framed (blank lines not counted).", m.Lines);
         Family(text, "rxfactorio_events_total", "counter", "Events parsed, by event type.", m.Events.Select(kv => (Label("type", kv.Key), kv.Value)));
         Family(text, "rxfactorio_rejected_lines_total", "counter", "Input lines (or values) not accepted, by reason.", m.Rejected.Select(kv => (Label("reason", kv.Key), kv.Value)));
+        Single(text, "rxfactorio_rows_total", "counter", "History rows completed (one per cycle of a run).", m.Rows);
+        Single(text, "rxfactorio_batches_total", "counter", "Batches of rows written to the run log.", m.Batches);
         Single(text, "rxfactorio_rows_sent_total", "counter", "History rows delivered (accepted by W&B, or written to the offline run log).", m.RowsSent);
         Single(text, "rxfactorio_http_requests_total", "counter", "Requests made to W&B, not counting retries.", m.HttpRequests);
         Single(text, "rxfactorio_http_retries_total", "counter", "Retried requests to W&B.", m.HttpRetries);

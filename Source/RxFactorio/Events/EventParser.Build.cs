@@ -44,13 +44,21 @@ public sealed partial class EventParser
         };
         if (built is not null)
         {
+            RxFactorioMeter.Events.Add(1, new KeyValuePair<string, object?>("type", TypeTag(built)), new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, line.Source));
             foreach (var (reason, detail) in _partsDropped)
             {
-                _diagnostics?.OnNext(new IngestDiagnostic(reason, line.Source, line.Number, detail, Excerpt.Of(json)));
+                _diagnostics.Report(new IngestDiagnostic(reason, line.Source, line.Number, detail, Excerpt.Of(json)));
             }
         }
         return built;
     }
+
+    private static string TypeTag(FactorioEvent e) => e switch
+    {
+        StatsEvent => "stats",
+        SessionInit => "session_init",
+        _ => "game",
+    };
 
     private StatsEvent? BuildStats(ref LineFields fields, ReadOnlySpan<byte> json, in Line line)
     {
@@ -116,7 +124,7 @@ public sealed partial class EventParser
 
     private FactorioEvent? Reject(DiagnosticReason reason, string detail, ReadOnlySpan<byte> json, in Line line)
     {
-        _diagnostics?.OnNext(new IngestDiagnostic(reason, line.Source, line.Number, detail, Excerpt.Of(json)));
+        _diagnostics.Report(new IngestDiagnostic(reason, line.Source, line.Number, detail, Excerpt.Of(json)));
         return null;
     }
 

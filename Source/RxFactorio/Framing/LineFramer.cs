@@ -198,6 +198,7 @@ internal sealed class LineFramer : IDisposable
         {
             return;
         }
+        RxFactorioMeter.Lines.Add(1, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, _source));
         lines.OnNext(new Line(line, _source, _lineNumber, _offset));
     }
 
@@ -223,12 +224,12 @@ internal sealed class LineFramer : IDisposable
     }
 
     private void ReportTooLong(ReadOnlySequence<byte> head) =>
-        _diagnostics?.OnNext(new IngestDiagnostic(
+        _diagnostics.Report(new IngestDiagnostic(
             DiagnosticReason.LineTooLong, _source, _lineNumber,
             $"line is longer than the {_maxLineBytes}-byte limit and was skipped", Excerpt.Of(head)));
 
     private void ReportTooLong(ReadOnlySpan<byte> head) =>
-        _diagnostics?.OnNext(new IngestDiagnostic(
+        _diagnostics.Report(new IngestDiagnostic(
             DiagnosticReason.LineTooLong, _source, _lineNumber,
             $"line is longer than the {_maxLineBytes}-byte limit and was skipped", Excerpt.Of(head)));
 }

@@ -121,7 +121,7 @@ internal sealed class RowAssembler
         if (stats.Cycle <= LastStep || (_pending is not null && stats.Cycle < _pendingStep))
         {
             var after = _pending is not null ? _pendingStep : LastStep;
-            _options.Diagnostics?.OnNext(new IngestDiagnostic(
+            _options.Diagnostics.Report(new IngestDiagnostic(
                 DiagnosticReason.StaleCycle, stats.Source, stats.LineNumber,
                 $"cycle {stats.Cycle} of session '{Printable.Of(stats.SessionId, 60)}' is not after step {after}; W&B would drop it, so it is not sent",
                 ""));
@@ -153,7 +153,7 @@ internal sealed class RowAssembler
         {
             if (ReservedKeys.IsReserved(m.Name))
             {
-                _options.Diagnostics?.OnNext(new IngestDiagnostic(
+                _options.Diagnostics.Report(new IngestDiagnostic(
                     DiagnosticReason.ReservedKey, stats.Source, stats.LineNumber, ReservedKeys.Detail(m.Name), ""));
                 continue;
             }
@@ -242,6 +242,7 @@ internal sealed class RowAssembler
         values[ReservedKeys.Tick] = _pendingTick;
         var row = new HistoryRow(
             _pendingStep, _pendingTick, (_pendingTick - _run.StartTick) / 60.0, now, [.. values]);
+        RxFactorioMeter.Rows.Add(1, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, _run.Key.Source));
         LastStep = _pendingStep;
         _pending = null;
         _pendingInvalidKeys.Clear();

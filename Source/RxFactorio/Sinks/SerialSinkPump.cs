@@ -36,6 +36,11 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
                 return;
             }
             _queue.Enqueue(value);
+            if (value is LogBatch queued)
+            {
+                Diagnostics.RxFactorioMeter.RowsPending.Add(queued.Rows.Length);
+                Diagnostics.RxFactorioMeter.BytesPending.Add(Weight(queued));
+            }
             if (_running)
             {
                 return;
@@ -65,7 +70,7 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
         lock (_gate)
         {
             _stopped = true;
-            _queue.Clear();
+            DropQueued();
         }
         _cancellation.Cancel();
         Subscription.Dispose();
@@ -105,9 +110,40 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
                 Stop(ex);
                 return;
             }
+            Count(command);
             _delivered.OnNext(command);
         }
         Finish();
+    }
+
+    // NOTE: under _gate; rows abandoned in the queue are no longer pending.
+    private void DropQueued()
+    {
+        Diagnostics.RxFactorioMeter.RowsPending.Add(-_queue.OfType<LogBatch>().Sum(b => (long)b.Rows.Length));
+        Diagnostics.RxFactorioMeter.BytesPending.Add(-_queue.OfType<LogBatch>().Sum(Weight));
+        _queue.Clear();
+    }
+
+    private static long Weight(LogBatch batch) =>
+        batch.Rows.Sum(r => (long)r.EstimatedBytes) + batch.LogLines.Sum(l => (long)l.Length);
+
+    private static void Count(RunCommand command)
+    {
+        switch (command)
+        {
+            case LogBatch batch:
+                Diagnostics.RxFactorioMeter.RowsPending.Add(-batch.Rows.Length);
+                Diagnostics.RxFactorioMeter.BytesPending.Add(-Weight(batch));
+                Diagnostics.RxFactorioMeter.RowsWritten.Add(batch.Rows.Length);
+                Diagnostics.RxFactorioMeter.Batches.Add(1);
+                break;
+            case StartRun:
+                Diagnostics.RxFactorioMeter.RunsActive.Add(1);
+                break;
+            case FinishRun:
+                Diagnostics.RxFactorioMeter.RunsActive.Add(-1);
+                break;
+        }
     }
 
     private void Finish()
@@ -132,7 +168,7 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
                 return;
             }
             _stopped = true;
-            _queue.Clear();
+            DropQueued();
         }
         _delivered.OnError(error);
     }

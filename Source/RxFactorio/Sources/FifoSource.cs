@@ -34,7 +34,7 @@ internal static class FifoSource
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new SourceStateReporter(options.StateChanged);
+        var state = new SourceStateReporter(path, options.StateChanged);
         await state.RunAsync(
             () =>
             {

@@ -2,22 +2,32 @@ namespace RxFactorio.Sources;
 
 /// <summary>
 /// Tells one subscription's <see cref="SourceState"/> to an optional callback, only when it
-/// changes; nothing is allocated per chunk.
+/// changes, and keeps the <c>rxfactorio.sources.open</c> instrument of
+/// <see cref="Diagnostics.RxFactorioMeter"/> at 1 for this source while it is open; nothing is allocated per chunk.
 /// </summary>
 /// <remarks>Not thread-safe: used by one read loop, whose steps run one after another.</remarks>
-internal sealed class SourceStateReporter(Action<SourceState>? changed)
+internal sealed class SourceStateReporter(string source, Action<SourceState>? changed)
 {
     private SourceState? _last;
 
     public void Report(SourceState state)
     {
-        if (changed is null || _last == state)
+        if (_last == state)
         {
             return;
         }
 
+        var tag = new KeyValuePair<string, object?>(Diagnostics.RxFactorioMeter.SourceTag, source);
+        if (state == SourceState.Open)
+        {
+            Diagnostics.RxFactorioMeter.SourcesOpen.Add(1, tag);
+        }
+        else if (_last == SourceState.Open)
+        {
+            Diagnostics.RxFactorioMeter.SourcesOpen.Add(-1, tag);
+        }
         _last = state;
-        changed(state);
+        changed?.Invoke(state);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ internal static class StreamSource
         Observable.Create<ReadOnlySequence<byte>>((observer, cancellationToken) =>
             // NOTE: run the loop on the thread pool so that Subscribe returns at once, even when
             // every read completes synchronously; otherwise the caller could not dispose mid-read.
-            Task.Run(() => RunAsync(open, name, logger, new SourceStateReporter(stateChanged), observer, cancellationToken), CancellationToken.None));
+            Task.Run(() => RunAsync(open, name, logger, new SourceStateReporter(name, stateChanged), observer, cancellationToken), CancellationToken.None));
 
     private static async Task RunAsync(
         Func<Stream> open,

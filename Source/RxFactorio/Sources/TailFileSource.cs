@@ -19,7 +19,7 @@ internal static class TailFileSource
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new SourceStateReporter(options.StateChanged);
+        var state = new SourceStateReporter(path, options.StateChanged);
         var stream = new TailStream(path, options, logger, state);
         Action? afterChunk = options.PositionChanged is { } report ? () => report(stream.CurrentPosition) : null;
         await state.RunAsync(

@@ -34,7 +34,7 @@ internal static class UdpSource
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new SourceStateReporter(options.StateChanged);
+        var state = new SourceStateReporter(name, options.StateChanged);
         await state.RunAsync(
             async () =>
             {
@@ -126,7 +126,7 @@ internal static class UdpSource
             if (datagram.Truncated)
             {
                 lines++;
-                options.Diagnostics?.OnNext(new IngestDiagnostic(
+                options.Diagnostics.Report(new IngestDiagnostic(
                     DiagnosticReason.DatagramTruncated, name, lines,
                     $"datagram {datagrams} is larger than the {options.MaxDatagramBytes}-byte receive buffer; dropped it whole",
                     Excerpt.Of(buffer.AsSpan(0, datagram.Length))));

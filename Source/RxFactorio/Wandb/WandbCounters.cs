@@ -1,3 +1,4 @@
+using RxFactorio.Diagnostics;
 using System.Collections.Concurrent;
 
 namespace RxFactorio.Wandb;
@@ -52,15 +53,24 @@ internal sealed class WandbCounters
     /// <summary>A copy of all counters.</summary>
     public WandbStats Snapshot() => new(Requests, Retries, Heartbeats, RowsSent, RowsDropped, LinesDropped, BatchesSkipped, FailedRequests);
 
-    internal void AddRequest() => Interlocked.Increment(ref _requests);
+    internal void AddRequest()
+    {
+        RxFactorioMeter.HttpRequests.Add(1);
+        Interlocked.Increment(ref _requests);
+    }
 
     internal void AddRetry(string status)
     {
         Interlocked.Increment(ref _retries);
+        RxFactorioMeter.HttpRetries.Add(1, new KeyValuePair<string, object?>("status", status));
         _retriesByStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
     }
 
-    internal void AddResponse(string status) => _responses.AddOrUpdate(status, 1, static (_, n) => n + 1);
+    internal void AddResponse(string status)
+    {
+        RxFactorioMeter.HttpAttempts.Add(1, new KeyValuePair<string, object?>("status", status));
+        _responses.AddOrUpdate(status, 1, static (_, n) => n + 1);
+    }
 
     /// <summary>The label of an attempt's outcome: its status code, or <c>"error"</c> without a response.</summary>
     internal static string StatusOf(HttpResponseMessage? response) =>
@@ -70,7 +80,11 @@ internal sealed class WandbCounters
 
     internal void AddHeartbeat() => Interlocked.Increment(ref _heartbeats);
 
-    internal void AddRowsSent(long n) => Interlocked.Add(ref _rowsSent, n);
+    internal void AddRowsSent(long n)
+    {
+        RxFactorioMeter.RowsDelivered.Add(n);
+        Interlocked.Add(ref _rowsSent, n);
+    }
 
     internal void AddRowsDropped(long n) => Interlocked.Add(ref _rowsDropped, n);
 
@@ -78,7 +92,11 @@ internal sealed class WandbCounters
 
     internal void AddBatchSkipped() => Interlocked.Increment(ref _batchesSkipped);
 
-    internal void AddFailedRequest() => Interlocked.Increment(ref _failedRequests);
+    internal void AddFailedRequest()
+    {
+        RxFactorioMeter.HttpFailures.Add(1);
+        Interlocked.Increment(ref _failedRequests);
+    }
 }
 
 /// <summary>A copy of <see cref="WandbCounters"/> at one moment.</summary>

@@ -27,7 +27,8 @@ public sealed class RunCommandTests() : FakeWandbCliTest("rxf-run-")
         {
             metrics = Prometheus.Parse(TryGet(http, url + "/metrics").Body);
             // NOTE: the last cycle's row is assembled when the next cycle (or the end) arrives.
-            return metrics.Value("rxfactorio_rows_sent_total") >= 18 && metrics.Value("rxfactorio_rows_pending") == 0 && metrics.Sum("rxfactorio_rejected_lines_total") >= 2;
+            return metrics.Value("rxfactorio_rows_sent_total") >= 18 && metrics.Value("rxfactorio_rows_pending") == 0 && metrics.Sum("rxfactorio_rejected_lines_total") >= 2
+                && metrics.Value("rxfactorio_rows_total") == metrics.Value("rxfactorio_rows_sent_total");
         }, "every row sent and the bad lines counted");
         var health = TryGet(http, url + "/healthz");
 
@@ -37,6 +38,12 @@ public sealed class RunCommandTests() : FakeWandbCliTest("rxf-run-")
         Assert.That(metrics.Value("rxfactorio_events_total{type=\"session_init\"}"), Is.EqualTo(1));
         Assert.That(metrics.Value("rxfactorio_active_runs"), Is.EqualTo(1));
         Assert.That(metrics.Value("rxfactorio_http_requests_total"), Is.GreaterThan(0));
+        // The RxFactorio meter's counts, as a MeterListener in-process sees them (RxFactorioMeterTests).
+        Assert.That(metrics.Value("rxfactorio_lines_total"), Is.EqualTo(23), "21 recorded lines and the two bad ones");
+        Assert.That(metrics.Value("rxfactorio_rejected_lines_total{reason=\"InvalidJson\"}"), Is.EqualTo(1));
+        Assert.That(metrics.Value("rxfactorio_rejected_lines_total{reason=\"MissingField\"}"), Is.EqualTo(1));
+        Assert.That(metrics.Value("rxfactorio_rows_total"), Is.InRange(18, 19), "one row per cycle (the last one may still be assembling)");
+        Assert.That(metrics.Value("rxfactorio_batches_total"), Is.GreaterThan(0));
         string[] families = ["rxfactorio_events_total", "rxfactorio_rejected_lines_total", "rxfactorio_rows_sent_total", "rxfactorio_http_requests_total",
             "rxfactorio_http_retries_total", "rxfactorio_active_runs", "rxfactorio_rows_pending", "rxfactorio_bytes_pending", "rxfactorio_runlog_bytes"];
         Assert.That(families, Is.SubsetOf(metrics.Types.Keys).And.SubsetOf(metrics.Help.Keys));

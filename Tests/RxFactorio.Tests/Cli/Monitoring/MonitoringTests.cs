@@ -63,6 +63,14 @@ public sealed class PrometheusTextTests
 
 public sealed class HealthCheckTests
 {
+    private MeterTotals _meter = null!;
+
+    [SetUp]
+    public void StartListening() => _meter = new MeterTotals();
+
+    [TearDown]
+    public void StopListening() => _meter.Dispose();
+
     private static LogBatch Batch(int rows) => new()
     {
         Run = new RunInfo { RunId = "abcd1234", DisplayName = "d", Key = new RunKey("src", "s", 0), StartTick = 0 },
@@ -73,14 +81,14 @@ public sealed class HealthCheckTests
     public void Healthy_WhileRunningWithNothingPending_UnhealthyWhenRowsWaitWithoutProgress()
     {
         var time = new FakeTimeProvider();
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var health = new HealthCheck(metrics, time) { StallAfter = TimeSpan.FromSeconds(60) };
 
         Assert.That(health.Check().Reason, Is.EqualTo("starting"));
         metrics.SetState(PipelineState.Running);
         Assert.That(health.Check().Healthy, Is.True);
 
-        metrics.Queued(Batch(3));
+        RxFactorioMeter.RowsPending.Add(Batch(3).Rows.Length);
         time.Advance(TimeSpan.FromSeconds(59));
         Assert.That(health.Check().Healthy, Is.True, "within the stall window");
         time.Advance(TimeSpan.FromSeconds(2));
@@ -88,7 +96,8 @@ public sealed class HealthCheckTests
         Assert.That(stalled.Healthy, Is.False);
         Assert.That(stalled.Reason, Does.Contain("3 row(s) pending"));
 
-        metrics.Delivered(Batch(3));
+        RxFactorioMeter.RowsPending.Add(-3);
+        RxFactorioMeter.RowsWritten.Add(3);
         Assert.That(health.Check().Healthy, Is.True, "rows delivered is progress");
 
         metrics.SetState(PipelineState.Stopping);
@@ -100,7 +109,7 @@ public sealed class HealthCheckTests
     [Test]
     public void Run_WaitingAndOpenSourcesAreHealthy_AClosedOrFailedOneIsUnhealthyAndNamed()
     {
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var health = new HealthCheck(metrics, new FakeTimeProvider()) { SourcesStayOpen = true };
         var pipe = metrics.Sources.Track("/srv/events.pipe");
         var file = metrics.Sources.Track("/srv/events.jsonl");
@@ -130,7 +139,7 @@ public sealed class HealthCheckTests
     [Test]
     public void Replay_AFinishedRecordingIsHealthy_AndListed()
     {
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var health = new HealthCheck(metrics, new FakeTimeProvider());
         using var recording = new System.Reactive.Subjects.Subject<int>();
         using var subscription = metrics.Sources.Follow("a.jsonl", recording).Subscribe();
@@ -166,6 +175,14 @@ public sealed class HealthCheckTests
 
 public sealed class MonitoringServerTests
 {
+    private MeterTotals _meter = null!;
+
+    [SetUp]
+    public void StartListening() => _meter = new MeterTotals();
+
+    [TearDown]
+    public void StopListening() => _meter.Dispose();
+
     [TestCase("http://127.0.0.1:9464", false, "http://127.0.0.1:9464/")]
     [TestCase("http://localhost:9464", false, "http://localhost:9464/")]
     [TestCase("http://[::1]:9464", false, "http://[::1]:9464/")]
@@ -183,7 +200,7 @@ public sealed class MonitoringServerTests
     [Test]
     public async Task Endpoints_OverRealHttp()
     {
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var port = Prometheus.FreePort();
         await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -207,7 +224,7 @@ public sealed class MonitoringServerTests
     [Test]
     public async Task Post_IsRefusedWith405AndAnAllowHeader_OverRealHttp()
     {
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var port = Prometheus.FreePort();
         await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -221,6 +238,14 @@ public sealed class MonitoringServerTests
 
 public sealed class MonitoringServerStartTests
 {
+    private MeterTotals _meter = null!;
+
+    [SetUp]
+    public void StartListening() => _meter = new MeterTotals();
+
+    [TearDown]
+    public void StopListening() => _meter.Dispose();
+
     private static readonly Microsoft.Extensions.Logging.ILogger Quiet = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>
@@ -234,7 +259,7 @@ public sealed class MonitoringServerStartTests
     {
         var port = PortOutsideTheEphemeralRange();
         var url = new Uri($"http://127.0.0.1:{port}");
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         using var probing = new CancellationTokenSource();
         var probes = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
@@ -275,7 +300,7 @@ public sealed class MonitoringServerStartTests
         using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         await client.ConnectAsync(listening.LocalEndPoint!);
         await client.SendAsync("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
 
         await using var server = new MonitoringServer(listening, anyHost: false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
         var answer = await ReadToEndAsync(client);
@@ -290,7 +315,7 @@ public sealed class MonitoringServerStartTests
     [TestCase("nonsense\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "bad request", true)]
     public async Task Requests_OverARawSocket(string request, string statusLine, string contains, bool hasBody)
     {
-        var metrics = new PipelineMetrics(new DiagnosticCounts());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var port = PortOutsideTheEphemeralRange();
         await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
         using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
