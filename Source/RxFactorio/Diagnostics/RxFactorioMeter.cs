@@ -46,6 +46,9 @@ public static class RxFactorioMeter
     internal static readonly Counter<long> HttpRetries = Meter.CreateCounter<long>(
         "rxfactorio.http.retries", "{retry}", "Retried W&B requests, by the status of the attempt that failed.");
 
+    internal static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram<double>(
+        "rxfactorio.delivery.lag", "s", "Seconds from a row's completion (its _timestamp) until W&B accepted the request that carried it (the newest row of each batch).");
+
     internal static readonly Counter<long> Batches = Meter.CreateCounter<long>(
         "rxfactorio.batches", "{batch}", "Batches of rows the sink carried out (written to the run log).");
 

@@ -8,7 +8,11 @@ namespace RxFactorio.Wandb;
 /// <param name="Body">The body.</param>
 /// <param name="HistoryLines">History lines in it (the history offset advances by this on success).</param>
 /// <param name="LogLines">output.log lines in it (the log offset advances by this on success).</param>
-internal sealed record PreparedRequest(FileStreamRequest Body, int HistoryLines, int LogLines);
+internal sealed record PreparedRequest(FileStreamRequest Body, int HistoryLines, int LogLines)
+{
+    /// <summary>When the newest row in it was completed (its <c>_timestamp</c>), for the delivery lag; <c>null</c> without rows.</summary>
+    public DateTimeOffset? NewestRowCompleted { get; init; }
+}
 
 /// <summary>
 /// Splits a batch's lines into file_stream requests whose bodies stay below the request limit,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RxFactorio.Diagnostics;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
 
@@ -192,6 +193,11 @@ internal sealed class WandbRunClient
             var now = _connection.TimeProvider.GetUtcNow();
             var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select(l => WandbJsonLines.LogLine(now, l)).ToList();
             var requests = _packer.Pack(history, summary, log, _nextHistoryOffset, _nextLogOffset, Dropped);
+            var lastWithRows = requests.FindLastIndex(r => r.HistoryLines > 0);
+            if (lastWithRows >= 0)
+            {
+                requests[lastWithRows] = requests[lastWithRows] with { NewestRowCompleted = rows[^1].Timestamp };
+            }
             foreach (var request in requests)
             {
                 _pending.Enqueue(request);
@@ -309,6 +315,11 @@ internal sealed class WandbRunClient
             Interlocked.Add(ref _historyOffset, request.HistoryLines);
             Interlocked.Add(ref _logOffset, request.LogLines);
             _connection.Counters.AddRowsSent(request.HistoryLines);
+            if (request.NewestRowCompleted is { } completed)
+            {
+                var lag = _connection.TimeProvider.GetUtcNow() - completed;
+                RxFactorioMeter.DeliveryLag.Record(Math.Max(0, lag.TotalSeconds));
+            }
             if (response.Stopped == true)
             {
                 Abandon(WandbRunState.Stopped);

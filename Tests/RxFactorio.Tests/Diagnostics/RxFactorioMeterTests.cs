@@ -4,6 +4,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using RxFactorio.Diagnostics;
+using RxFactorio.Events;
 using RxFactorio.Replay;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
@@ -61,6 +62,35 @@ public sealed class RxFactorioMeterTests
             Assert.That(seen.Total("rxfactorio.rows"), Is.EqualTo(3).And.EqualTo(commands.OfType<LogBatch>().Sum(b => b.Rows.Length)),
                 "one row per cycle, the rows the run's batches carry");
         });
+    }
+
+    [Test]
+    public async Task OnlineReplay_RecordsTheDeliveryLagOfEveryBatchWandbAccepted()
+    {
+        var lags = new ConcurrentQueue<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RxFactorioMeter.Name && instrument.Name == "rxfactorio.delivery.lag")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        listener.Start();
+        await using var e2e = await EndToEndHarness.StartAsync();
+        const string session = "lag_216000";
+        var events = new List<FactorioEvent> { Game.Init(session, 216000) };
+        for (long c = 1800; c < 1830; c++)
+        {
+            events.Add(Game.Stats(session, c, ("iron-plate", 1.5)));
+        }
+
+        await e2e.ReplayAsync(events, EndToEndHarness.FastRuns(maxBatchRows: 10));
+
+        Assert.That(e2e.Server.State.Runs.Single().HistoryRows(), Has.Count.EqualTo(30));
+        Assert.That(lags, Is.Not.Empty, "a lag for every request that carried rows");
+        Assert.That(lags, Has.All.InRange(0, EndToEndHarness.Deadline.TotalSeconds), "seconds from a row's completion to W&B's answer");
     }
 
     [Test]
