@@ -35,19 +35,6 @@ public sealed class UdpRunCommandTests
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
-    /// <summary>The rows in a run log that is being written; -1 while it is too new to read.</summary>
-    private static int RowsIn(string logFile)
-    {
-        try
-        {
-            return RunLogReader.Read(logFile).History.Count;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            return -1;
-        }
-    }
-
     [Test]
     public async Task Run_UdpBesideATailedFile_WritesTheSessionsRows_AndHealthzListsTheUdpSource()
     {
@@ -81,7 +68,7 @@ public sealed class UdpRunCommandTests
             }
         }
         var layout = new OfflineLayout(_dir);
-        await run.WaitUntilAsync(() => layout.FindRunFolders() is [var only] && RowsIn(only.LogFile) == stats, "every stats line as a row in the offline run");
+        await run.WaitUntilAsync(() => layout.FindRunFolders() is [var only] && RunLogRows.In(only.LogFile) == stats, "every stats line as a row in the offline run");
         await run.SignalAsync("TERM");
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -17,19 +17,6 @@ public sealed class FifoShutdownTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>The rows in a run log that is being written; -1 while it is too new to read.</summary>
-    private static int RowsIn(string logFile)
-    {
-        try
-        {
-            return RunLogReader.Read(logFile).History.Count;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            return -1;
-        }
-    }
-
     [Test]
     public async Task Run_OnAFifo_SigtermFlushesAndFinishesTheRun()
     {
@@ -60,7 +47,7 @@ public sealed class FifoShutdownTests
         // NOTE: what is still in the pipe when reading stops is lost by design, so the signal waits
         // until every row is in the run log (the last one is released after a quiet batch window).
         await Wait.UntilAsync(
-            () => layout.FindRunFolders() is [var only] && RowsIn(only.LogFile) == stats,
+            () => layout.FindRunFolders() is [var only] && RunLogRows.In(only.LogFile) == stats,
             () => "every row in the run log", TimeSpan.FromSeconds(20));
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
