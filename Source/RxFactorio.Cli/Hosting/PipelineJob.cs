@@ -164,18 +164,16 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
     /// </summary>
     private static int Report(TextWriter output, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics, IReadOnlyList<ResumedRun> resumed)
     {
-        var before = resumed.ToDictionary(r => r.Run.RunId, r => r.RowsBefore, StringComparer.Ordinal);
-        var stepBefore = resumed.ToDictionary(r => r.Run.RunId, r => r.LastStep, StringComparer.Ordinal);
+        var earlier = resumed.ToDictionary(r => r.Run.RunId, StringComparer.Ordinal);
         var runs = outcome.Runs;
-        string Rows(long total, long added) => total == added ? $"{total}" : $"{total} ({added} this start)";
-        var thisStart = runs.Sum(r => r.Rows);
-        var total = runs.Sum(r => r.Rows + before.GetValueOrDefault(r.Run.RunId));
-        output.WriteLine($"{runs.Count} run(s), {Rows(total, thisStart)} row(s), mode {sink.Mode.ToString().ToLowerInvariant()}");
+        string Rows(long added, long? before) => before is { } b ? $"{added + b} ({added} this start)" : $"{added}";
+        var rowsBefore = runs.Sum(r => earlier.GetValueOrDefault(r.Run.RunId)?.RowsBefore ?? 0);
+        output.WriteLine($"{runs.Count} run(s), {Rows(runs.Sum(r => r.Rows), rowsBefore > 0 ? rowsBefore : null)} row(s), mode {sink.Mode.ToString().ToLowerInvariant()}");
         foreach (var run in runs)
         {
             var where = run.Location is { } location ? $"  {location}" : "";
-            var rows = before.TryGetValue(run.Run.RunId, out var earlier) ? $"{run.Rows + earlier} ({run.Rows} this start)" : $"{run.Rows}";
-            output.WriteLine($"  {RxFactorio.Diagnostics.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {rows}  last step {(run.LastStep ?? stepBefore.GetValueOrDefault(run.Run.RunId))?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
+            var before = earlier.GetValueOrDefault(run.Run.RunId);
+            output.WriteLine($"  {RxFactorio.Diagnostics.Printable.Of(run.Run.DisplayName)}  id {run.Run.RunId}  rows {Rows(run.Rows, before?.RowsBefore)}  last step {(run.LastStep ?? before?.LastStep)?.ToString() ?? "-"}  {(run.Finished ? "finished" : "NOT finished")}{where}");
         }
         if (diagnostics.Total > 0)
         {

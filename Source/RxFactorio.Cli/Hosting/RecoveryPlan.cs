@@ -42,7 +42,13 @@ internal sealed class RecoveryPlan
             plan.RecoveredSources[checkpoint.RunId] = path;
             if (!tailed)
             {
-                plan.ContinueStream(path, checkpoint.RunId, layout, logger);
+                // A FIFO, stdin or UDP port: its run continues if the first lines after the restart are of its session.
+                if (ResumeFromLog(layout, path, checkpoint.RunId) is { } stream)
+                {
+                    plan.Runs.Add(stream);
+                    logger.LogInformation("{Source}: run {RunId} continues after step {Step} if the next lines are of its session",
+                        RxFactorio.Diagnostics.Printable.Of(path), checkpoint.RunId, stream.LastStep?.ToString() ?? "-");
+                }
                 continue;
             }
             if (store.ResumePosition(checkpoint) is not { } at)
@@ -51,53 +57,37 @@ internal sealed class RecoveryPlan
                 continue;
             }
             plan.StartAt[path] = (at, checkpoint.Line, checkpoint.Fingerprint);
-            if (layout.FindRunFolder(checkpoint.RunId) is not { } folder)
+            if (ResumeFromLog(layout, path, checkpoint.RunId) is not { } resumed)
             {
                 continue;
             }
-            var log = RunLogReader.Scan(folder.LogFile);
-            if (log.ToRunInfo() is not { } info)
+            plan.Runs.Add(resumed with
             {
-                continue;
-            }
-            var last = log.History.Count > 0 ? log.History[^1] : null;
-            plan.Runs.Add(new ResumedRun
-            {
-                Run = info with { Key = new RunKey(path, info.SessionId, 0) },
-                LastStep = last?.Step,
-                RowsBefore = log.HistoryCount,
-                ZeroFillKeys = last is null ? [] : [.. last.Values.Select(v => v.Key)],
-                Summary = [.. log.Summary.Where(kv => !kv.Key.StartsWith('_'))],
                 ResumeOffset = checkpoint.Offset,
                 ResumeLine = checkpoint.Line,
                 ThroughOffset = checkpoint.ThroughOffset,
             });
             logger.LogInformation("{Source}: reading on from byte {Offset} (line {Line}), continuing run {RunId} after step {Step}",
-                path, checkpoint.Offset, checkpoint.Line, checkpoint.RunId, last?.Step.ToString() ?? "-");
+                path, checkpoint.Offset, checkpoint.Line, checkpoint.RunId, resumed.LastStep?.ToString() ?? "-");
         }
         return plan;
     }
 
-    /// <summary>
-    /// A FIFO, stdin or UDP port: its run continues (steps go on after the log's last) if the first
-    /// lines after the restart are of its session; another session, or a <c>session_init</c>, starts a new run.
-    /// </summary>
-    private void ContinueStream(string path, string runId, OfflineLayout layout, ILogger logger)
+    /// <summary>The run <paramref name="runId"/> as its log leaves it, to continue from <paramref name="path"/>; <c>null</c> without a readable log.</summary>
+    private static ResumedRun? ResumeFromLog(OfflineLayout layout, string path, string runId)
     {
         if (layout.FindRunFolder(runId) is not { } folder || RunLogReader.Scan(folder.LogFile) is not { } log || log.ToRunInfo() is not { } info)
         {
-            return;
+            return null;
         }
         var last = log.History.Count > 0 ? log.History[^1] : null;
-        Runs.Add(new ResumedRun
+        return new ResumedRun
         {
             Run = info with { Key = new RunKey(path, info.SessionId, 0) },
             LastStep = last?.Step,
             RowsBefore = log.HistoryCount,
             ZeroFillKeys = last is null ? [] : [.. last.Values.Select(v => v.Key)],
             Summary = [.. log.Summary.Where(kv => !kv.Key.StartsWith('_'))],
-        });
-        logger.LogInformation("{Source}: run {RunId} continues after step {Step} if the next lines are of its session",
-            RxFactorio.Diagnostics.Printable.Of(path), runId, last?.Step.ToString() ?? "-");
+        };
     }
 }

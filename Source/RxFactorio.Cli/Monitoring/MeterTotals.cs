@@ -20,11 +20,12 @@ internal sealed class MeterTotals : IDisposable
         {
             if (instrument.Meter.Name == RxFactorioMeter.Name)
             {
-                listener.EnableMeasurementEvents(instrument);
+                // NOTE: the grouping tag is worked out once per instrument and comes back as the callback's state.
+                listener.EnableMeasurementEvents(instrument, GroupingTag(instrument.Name));
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            _sums.AddOrUpdate((instrument.Name, KeyOf(instrument.Name, tags)), value, (_, sum) => sum + value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, state) =>
+            _sums.AddOrUpdate((instrument.Name, KeyOf((string)state!, tags)), value, (_, sum) => sum + value));
         _listener.Start();
     }
 
@@ -48,9 +49,8 @@ internal sealed class MeterTotals : IDisposable
         _ => RxFactorioMeter.SourceTag,
     };
 
-    private static string KeyOf(string instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static string KeyOf(string wanted, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var wanted = GroupingTag(instrument);
         foreach (var tag in tags)
         {
             if (tag.Key == wanted)

@@ -33,7 +33,6 @@ public static class RunBatchingExtensions
             observer.OnNext(new StartRun { Run = context.Info, Resumed = run.Resumed, Mark = context.OpenMark() });
             return Updates(run, options, scheduler)
                 .BufferPerTurn(options.MaxBatchRows, scheduler)
-                .Where(updates => updates.Count > 0)
                 .Subscribe(
                     updates =>
                     {
