@@ -17,7 +17,7 @@ def stats_line(cycle, items):
     rng = random.Random(cycle)
     production = {f"item-{k}": round(rng.uniform(0, 500), 6) for k in range(items)}
     consumption = {f"item-{k}": round(rng.uniform(0, 500), 6) for k in range(items)}
-    return json.dumps({"type": "stats", "session_id": "udp_loss", "tick": cycle * 60, "cycle": cycle,
+    return json.dumps({"type": "stats", "session_id": "udp_loss", "tick": cycle * 120, "cycle": cycle,
                        "products_production": production, "materials_consumption": consumption},
                       separators=(",", ":")).encode()
 
