@@ -35,6 +35,10 @@ internal sealed class CommonOptions
 
     public Option<bool> NoZeroFill { get; } = new("--no-zero-fill") { Description = "Do not log items seen earlier in a run and absent now as 0." };
 
+    public Option<string?> ScriptOutput { get; } = new("--script-output") { Description = "The game's script-output folder, which stats lines' screenshot_path is relative to (default: the folder of the --source file or FIFO; UDP and stdin sources need it for screenshots)." };
+
+    public Option<string?> ScreenshotInterval { get; } = new("--screenshot-interval") { Description = "The least game time between two screenshots logged as images per run, e.g. 60s (default 60s); 0 = every one. Sooner ones are counted and not logged." };
+
     public Option<string?> ShutdownTimeout { get; } = new("--shutdown-timeout") { Description = "On Ctrl+C/SIGTERM, how long flushing and finishing every run may take, e.g. 30s (default 30s). A second signal stops at once." };
 
     public Option<string?> HealthUrl { get; } = new("--health-url") { Description = "Serve GET /healthz and GET /metrics (Prometheus) here, e.g. http://127.0.0.1:9464 (loopback only unless --health-allow-remote)." };
@@ -83,6 +87,8 @@ internal sealed class CommonOptions
         Put("runs:idleTimeout", parse.GetValue(IdleTimeout));
         Put("runs:batchWindow", parse.GetValue(BatchWindow));
         Put("runs:every", parse.GetValue(Every));
+        Put("screenshots:scriptOutput", parse.GetValue(ScriptOutput));
+        Put("screenshots:interval", parse.GetValue(ScreenshotInterval));
         if (parse.GetValue(AllowInsecureHttp))
         {
             values["wandb:allowInsecureHttp"] = "true";
@@ -102,5 +108,5 @@ internal sealed class CommonOptions
 
     private IEnumerable<Option> All() =>
         [Config, Mode, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir, IdleTimeout, BatchWindow, Every, NoZeroFill,
-            ShutdownTimeout, HealthUrl, HealthAllowRemote, LogFormat, Quiet, PrintConfig];
+            ScriptOutput, ScreenshotInterval, ShutdownTimeout, HealthUrl, HealthAllowRemote, LogFormat, Quiet, PrintConfig];
 }

@@ -56,7 +56,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         {
             var recovery = request.Recover?.Invoke(settings, logger);
             var runs = settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), Resume = recovery?.Runs ?? [] };
-            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery);
+            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery, runs.Diagnostics);
             metrics.Online = sink.RunLog is { IsOnline: true };
             if (sink.RunLog is { IsOnline: false } offline)
             {

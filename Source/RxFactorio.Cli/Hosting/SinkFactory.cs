@@ -98,7 +98,7 @@ internal static class SinkFactory
         settings.Mode is WandbMode.Online
         || (settings.Mode is null && new ApiKeyResolver(environment.GetVariable).Resolve(settings.Wandb.BaseUrl) is not null);
 
-    public static SinkChoice Create(CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, RecoveryPlan? recovery = null)
+    public static SinkChoice Create(CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, RecoveryPlan? recovery = null, IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null)
     {
         var keys = new ApiKeyResolver(environment.GetVariable);
         var credentials = settings.Mode is null or WandbMode.Online ? keys.Resolve(settings.Wandb.BaseUrl) : null;
@@ -122,6 +122,9 @@ internal static class SinkFactory
             },
             Checkpoints = recovery?.Checkpoints ?? [],
             RecoveredSources = recovery?.RecoveredSources ?? [],
+            ScriptOutputDirectory = settings.ScriptOutput,
+            ScreenshotInterval = settings.ScreenshotInterval,
+            Diagnostics = diagnostics,
         };
         if (mode is not WandbMode.Online)
         {

@@ -21,6 +21,12 @@ internal sealed record CliSettings
     /// <summary>The entity when a layer set one.</summary>
     public string? ExplicitEntity { get; init; }
 
+    /// <summary>The game's script-output folder screenshot paths are relative to (<c>screenshots:scriptOutput</c>); null = each source file's folder.</summary>
+    public string? ScriptOutput { get; init; }
+
+    /// <summary>The least game time between two images of a run (<c>screenshots:interval</c>); zero = every one.</summary>
+    public TimeSpan ScreenshotInterval { get; init; } = DefaultScreenshotInterval;
+
     /// <summary>How long a graceful stop may take to flush and finish every run (<c>runs:shutdownTimeout</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 
@@ -31,4 +37,6 @@ internal sealed record CliSettings
     public bool HealthAllowRemote { get; init; }
 
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan DefaultScreenshotInterval = TimeSpan.FromSeconds(60);
 }

@@ -36,6 +36,8 @@ internal static class EffectiveConfig
         Add("runs:every", s.Runs.Every);
         Add("runs:zeroFill", s.Runs.ZeroFill);
         Add("runs:shutdownTimeout", s.ShutdownTimeout);
+        Add("screenshots:scriptOutput", s.ScriptOutput ?? "(the folder of each source file or FIFO)");
+        Add("screenshots:interval", s.ScreenshotInterval == TimeSpan.Zero ? "0 (every screenshot)" : s.ScreenshotInterval);
         Add("health:url", s.HealthUrl?.ToString() ?? "(off)");
         Add("health:allowRemote", s.HealthAllowRemote);
         if (sources is { } given)

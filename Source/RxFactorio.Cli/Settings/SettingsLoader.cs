@@ -110,9 +110,21 @@ internal static class SettingsLoader
             ExplicitProject = reader.String("wandb:project"),
             ExplicitEntity = reader.String("wandb:entity"),
             ShutdownTimeout = ShutdownTimeout(reader),
+            ScriptOutput = reader.String("screenshots:scriptOutput") is { } scriptOutput ? Path.GetFullPath(scriptOutput, workingDirectory) : null,
+            ScreenshotInterval = ScreenshotInterval(reader),
             HealthUrl = reader.Uri("health:url"),
             HealthAllowRemote = reader.Bool("health:allowRemote") ?? false,
         };
+    }
+
+    private static TimeSpan ScreenshotInterval(SettingReader reader)
+    {
+        var value = reader.Duration("screenshots:interval") ?? CliSettings.DefaultScreenshotInterval;
+        if (value < TimeSpan.Zero)
+        {
+            throw new SettingsError($"setting 'screenshots:interval' {reader.Where("screenshots:interval")}: must be 0 (every screenshot) or positive");
+        }
+        return value;
     }
 
     private static TimeSpan ShutdownTimeout(SettingReader reader)

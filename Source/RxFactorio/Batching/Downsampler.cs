@@ -41,8 +41,10 @@ internal sealed class Downsampler(int every)
             }
         }
         var values = sums.Select(kv => new KeyValuePair<string, double>(kv.Key, Combine(kv.Key, kv.Value.Sum, kv.Value.Count, last)));
+        // The combined row shows the group's latest screenshot, at the group's step.
+        var screenshot = _rows.LastOrDefault(r => r.ScreenshotPath is not null);
         _rows.Clear();
-        emit(RunUpdate.For(last with { Values = [.. values] }));
+        emit(RunUpdate.For(last with { Values = [.. values], ScreenshotPath = screenshot?.ScreenshotPath, ScreenshotLine = screenshot?.ScreenshotLine ?? 0 }));
     }
 
     private static double Combine(string key, double sum, int count, HistoryRow last) =>

@@ -53,4 +53,25 @@ public enum DiagnosticReason
 
     /// <summary>A UDP datagram was larger than the receive buffer, so the socket cut it; it was dropped whole.</summary>
     DatagramTruncated,
+
+    /// <summary>
+    /// A <c>screenshot_path</c> that is absolute, climbs out with <c>..</c>, or resolves (after symlinks)
+    /// outside the <c>script-output</c> folder: refused, nothing was read; the row's numbers were kept.
+    /// </summary>
+    ScreenshotUnsafePath,
+
+    /// <summary>A <c>screenshot_path</c> whose file is missing, unreadable or too large; the row's numbers were kept.</summary>
+    ScreenshotUnreadable,
+
+    /// <summary>A <c>screenshot_path</c> whose file is not a PNG (no PNG signature and <c>IHDR</c> chunk); the row's numbers were kept.</summary>
+    ScreenshotNotPng,
+
+    /// <summary>A screenshot that came sooner (in game time) than the screenshot interval after the run's last image; not logged.</summary>
+    ScreenshotRateLimited,
+
+    /// <summary>
+    /// A source with no <c>script-output</c> folder (UDP or stdin without <c>--script-output</c>) sent a
+    /// <c>screenshot_path</c>: reported once per source; no image from it is read.
+    /// </summary>
+    ScreenshotWithoutScriptOutput,
 }

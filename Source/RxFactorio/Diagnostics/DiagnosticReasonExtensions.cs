@@ -8,6 +8,8 @@ public static class DiagnosticReasonExtensions
     {
         DiagnosticReason.UnknownEventType or DiagnosticReason.StaleCycle => DiagnosticSeverity.Skipped,
         DiagnosticReason.BadMetricValue or DiagnosticReason.BadOptionalField or DiagnosticReason.ReservedKey => DiagnosticSeverity.PartDropped,
+        DiagnosticReason.ScreenshotUnsafePath or DiagnosticReason.ScreenshotUnreadable or DiagnosticReason.ScreenshotNotPng
+            or DiagnosticReason.ScreenshotRateLimited or DiagnosticReason.ScreenshotWithoutScriptOutput => DiagnosticSeverity.PartDropped,
         _ => DiagnosticSeverity.Rejected,
     };
 }

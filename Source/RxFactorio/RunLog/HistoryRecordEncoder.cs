@@ -43,6 +43,11 @@ internal sealed class HistoryRecordEncoder
         {
             WriteItem(Key(key), number[..Number(value, number)]);
         }
+        foreach (var (key, json) in row.JsonValues.IsDefault ? [] : row.JsonValues.AsSpan())
+        {
+            // NOTE: value_json holds any JSON; an image is W&B's image-file object (WandbJsonLines.ImageFile).
+            WriteItem(Key(key), Encoding.UTF8.GetBytes(json));
+        }
         var stepLength = 1 + VarintLength((ulong)row.Step);
         WriteByte(_history, StepTag);
         WriteVarint(_history, (ulong)stepLength);

@@ -199,11 +199,16 @@ internal static class RunLogReader
         var timestamp = DateTimeOffset.UnixEpoch;
         long tick = 0;
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>(history.Item.Count);
+        ImmutableArray<KeyValuePair<string, string>>.Builder? json = null;
         foreach (var item in history.Item)
         {
             var key = ItemKey(item.Key, item.NestedKey);
             if (RunLogJson.ParseNumber(item.ValueJson) is not { } value)
             {
+                if (!key.StartsWith('_') && IsJsonObject(item.ValueJson))
+                {
+                    (json ??= ImmutableArray.CreateBuilder<KeyValuePair<string, string>>()).Add(new(key, item.ValueJson));
+                }
                 continue;
             }
             switch (key)
@@ -226,7 +231,21 @@ internal static class RunLogReader
                     break;
             }
         }
-        return new HistoryRow(step, tick, runtime, timestamp, values.DrainToImmutable());
+        return new HistoryRow(step, tick, runtime, timestamp, values.DrainToImmutable()) { JsonValues = json?.DrainToImmutable() ?? [] };
+    }
+
+    /// <summary>Whether <paramref name="json"/> is one well-formed JSON object (an image), so it can be sent as it is.</summary>
+    internal static bool IsJsonObject(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     private static void ApplyConfig(List<KeyValuePair<string, string>> config, ConfigRecord record)

@@ -345,6 +345,7 @@ internal sealed partial class RunLogShipper
         var rows = ImmutableArray.CreateBuilder<HistoryRow>();
         var lines = new List<string>();
         ImmutableArray<KeyValuePair<string, double>>? summary = null;
+        ImmutableArray<KeyValuePair<string, string>> summaryJson = [];
         int? exitCode = null;
         var lastNum = _ack.RecordNum;
         var lastEnd = _readOffset;
@@ -390,7 +391,7 @@ internal sealed partial class RunLogShipper
                         RunLogReader.AddLines(lines, record.Output.Line);
                         break;
                     case Record.RecordTypeOneofCase.Summary:
-                        summary = Summary(record.Summary);
+                        (summary, summaryJson) = Summary(record.Summary);
                         break;
                     case Record.RecordTypeOneofCase.Exit:
                         exitCode = record.Exit.ExitCode;
@@ -426,7 +427,7 @@ internal sealed partial class RunLogShipper
             var client = await StartedClientAsync(rows).ConfigureAwait(false);
             if (hasData)
             {
-                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], Summary = summary ?? [] };
+                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], Summary = summary ?? [], SummaryJson = summaryJson };
                 if (!await client.SendAsync(batch, _stopping).ConfigureAwait(false))
                 {
                     if (client.State != WandbRunState.Stopped)
@@ -553,18 +554,27 @@ internal sealed partial class RunLogShipper
         return info;
     }
 
-    private static ImmutableArray<KeyValuePair<string, double>> Summary(SummaryRecord record)
+    private static (ImmutableArray<KeyValuePair<string, double>> Numbers, ImmutableArray<KeyValuePair<string, string>> Json) Summary(SummaryRecord record)
     {
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>(record.Update.Count);
+        var json = ImmutableArray.CreateBuilder<KeyValuePair<string, string>>();
         foreach (var item in record.Update)
         {
             var key = RunLogReader.ItemKey(item.Key, item.NestedKey);
-            if (!key.StartsWith('_') && RunLogJson.ParseNumber(item.ValueJson) is { } value)
+            if (key.StartsWith('_'))
+            {
+                continue;
+            }
+            if (RunLogJson.ParseNumber(item.ValueJson) is { } value)
             {
                 values.Add(new(key, value));
             }
+            else if (RunLogReader.IsJsonObject(item.ValueJson))
+            {
+                json.Add(new(key, item.ValueJson));
+            }
         }
-        return values.DrainToImmutable();
+        return (values.DrainToImmutable(), json.DrainToImmutable());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId} could not be sent ({Reason}); its rows wait in the run log, next attempt in {Delay}")]

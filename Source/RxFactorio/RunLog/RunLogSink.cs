@@ -39,6 +39,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     private readonly List<string> _folders = [];
     private readonly Dictionary<string, List<LoggedRun>> _startOrder = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Media.ScreenshotWriter _screenshots;
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _fatal;
@@ -57,6 +58,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         _ownsConnection = ownsConnection;
         _logger = connection?.LoggerFactory.CreateLogger<RunLogSink>() ?? NullLogger<RunLogSink>.Instance;
         Layout = new OfflineLayout(options.RootDirectory, options.TimeZone);
+        _screenshots = new Media.ScreenshotWriter(options);
         _writerOptions = new RunLogWriterOptions { Entity = options.Entity, Project = options.Project, Durable = options.Durable, Attributes = options.Attributes };
     }
 
@@ -520,9 +522,15 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     {
         var run = Open(batch);
         var writer = run.Writer!;
-        foreach (var row in batch.Rows)
+        foreach (var logged in batch.Rows)
         {
+            // NOTE: the one place a screenshot is read: the I/O belongs here, before the row is written, not in the Rx stages.
+            var row = _screenshots.Attach(run.Folder, batch.Run.Key.Source, logged);
             writer.WriteHistory(row);
+            foreach (var json in row.JsonValues)
+            {
+                run.SummaryJson[json.Key] = json.Value;
+            }
         }
         if (batch.LogLines.Length > 0)
         {
@@ -535,7 +543,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         IReadOnlyList<KeyValuePair<string, string>>? summary = null;
         if (batch.Rows.Length > 0 || batch.Summary.Length > 0)
         {
-            summary = writer.WriteSummary(batch.Summary);
+            summary = writer.WriteSummary(batch.Summary, run.SummaryJson);
         }
         writer.Flush();
         run.Shipper?.Signal(batch.Rows.Length);
@@ -631,6 +639,9 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
 
         /// <summary>Left unfinished by a crashed process (or handed to sync unfinished) and not continued yet.</summary>
         public bool RecoveredUnfinished { get; set; }
+
+        /// <summary>The latest value of each key that is not a number (the run's latest image), as JSON, for its summary.</summary>
+        public Dictionary<string, string> SummaryJson { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The latest summary written, for <c>files/wandb-summary.json</c> when the run closes.</summary>
         public IReadOnlyList<KeyValuePair<string, string>>? Summary { get; set; }

@@ -47,6 +47,18 @@ public sealed record RunLogSinkOptions
     /// </summary>
     public TimeSpan? RetryFailedRunAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The folder a stats line's <c>screenshot_path</c> is relative to (the game's <c>script-output</c>);
+    /// <c>null</c> = the folder of the source file or FIFO, and no screenshots from UDP or stdin sources.
+    /// </summary>
+    public string? ScriptOutputDirectory { get; init; }
+
+    /// <summary>The least game time between two images of one run (60 s); screenshots sooner are counted and not logged. Zero logs every one.</summary>
+    public TimeSpan ScreenshotInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where screenshot diagnostics go (a missing, unsafe, non-PNG or rate-limited screenshot); <c>null</c> ignores them.</summary>
+    public IObserver<Diagnostics.IngestDiagnostic>? Diagnostics { get; init; }
+
     /// <summary>The checkpoints to keep, by source display name (the runs' <see cref="Runs.RunKey.Source"/>).</summary>
     internal IReadOnlyDictionary<string, SourceCheckpointStore> Checkpoints { get; init; } = new Dictionary<string, SourceCheckpointStore>();
 

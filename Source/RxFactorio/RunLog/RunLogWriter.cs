@@ -159,14 +159,19 @@ internal sealed class RunLogWriter : IDisposable
     /// <c>_timestamp</c> of the last row (sync does not derive the summary from history, §7).
     /// </summary>
     /// <param name="values">The latest value of every key.</param>
+    /// <param name="jsonValues">The latest value of every key that is not a number (an image), as JSON; <c>null</c> = none.</param>
     /// <returns>The items written: key and JSON text, e.g. for <c>files/wandb-summary.json</c>.</returns>
-    public IReadOnlyList<KeyValuePair<string, string>> WriteSummary(IEnumerable<KeyValuePair<string, double>> values)
+    public IReadOnlyList<KeyValuePair<string, string>> WriteSummary(IEnumerable<KeyValuePair<string, double>> values, IEnumerable<KeyValuePair<string, string>>? jsonValues = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         var summary = new SummaryRecord();
         foreach (var (key, value) in values)
         {
             summary.Update.Add(new SummaryItem { Key = RunLogJson.WellFormed(key), ValueJson = RunLogJson.Number(value) });
+        }
+        foreach (var (key, json) in jsonValues ?? [])
+        {
+            summary.Update.Add(new SummaryItem { Key = RunLogJson.WellFormed(key), ValueJson = json });
         }
         if (_lastRow is { } last)
         {

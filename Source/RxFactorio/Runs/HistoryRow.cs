@@ -26,6 +26,22 @@ public sealed record HistoryRow(long Step, long Tick, double Runtime, DateTimeOf
         }
     }
 
+    /// <summary>
+    /// The stats line's <c>screenshot_path</c> (untrusted text, relative to the game's <c>script-output</c>
+    /// folder), when the row's cycle had one; the run-log sink reads the PNG and puts the image into <see cref="JsonValues"/>.
+    /// </summary>
+    public string? ScreenshotPath { get; init; }
+
+    /// <summary>The source line the <see cref="ScreenshotPath"/> came from (for its diagnostics); 0 when unknown.</summary>
+    internal long ScreenshotLine { get; init; }
+
+    /// <summary>
+    /// Values that are not numbers, as raw JSON: <c>screenshot</c> with W&amp;B's <c>image-file</c> JSON
+    /// (docs/wandb-protocol.md "Images"). Empty for most rows.
+    /// </summary>
+    public ImmutableArray<KeyValuePair<string, string>> JsonValues { get; init; } = [];
+
     /// <summary>An estimate of the row's size as a JSON line, in bytes, for batch byte caps.</summary>
-    public int EstimatedBytes => 64 + Values.Sum(kv => kv.Key.Length + 24);
+    public int EstimatedBytes => 64 + Values.Sum(kv => kv.Key.Length + 24)
+        + (JsonValues.IsDefault ? 0 : JsonValues.Sum(kv => kv.Key.Length + kv.Value.Length + 4)) + (ScreenshotPath?.Length ?? 0);
 }

@@ -26,6 +26,7 @@ internal sealed class RowAssembler
     private Dictionary<string, double>? _pending;
     private long _pendingStep = -1;
     private long _pendingTick;
+    private (string Path, long Line)? _pendingScreenshot;
     private SourcePosition _last;
     private SourcePosition? _pendingSince;
     private SourcePosition? _carriedSince;
@@ -140,6 +141,11 @@ internal sealed class RowAssembler
             _pendingStep = stats.Cycle;
         }
         _pendingTick = stats.Tick;
+        if (stats.ScreenshotPath is { } screenshot)
+        {
+            // The latest of the cycle's lines wins; the sink reads the file (RunLogSink, not this pure stage).
+            _pendingScreenshot = (screenshot, stats.LineNumber);
+        }
         NoteUnknownValues(stats);
         foreach (var m in stats.Production)
         {
@@ -241,7 +247,12 @@ internal sealed class RowAssembler
         }
         values[ReservedKeys.Tick] = _pendingTick;
         var row = new HistoryRow(
-            _pendingStep, _pendingTick, (_pendingTick - _run.StartTick) / 60.0, now, [.. values]);
+            _pendingStep, _pendingTick, (_pendingTick - _run.StartTick) / 60.0, now, [.. values])
+        {
+            ScreenshotPath = _pendingScreenshot?.Path,
+            ScreenshotLine = _pendingScreenshot?.Line ?? 0,
+        };
+        _pendingScreenshot = null;
         RxFactorioMeter.Rows.Add(1, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, _run.Key.Source));
         LastStep = _pendingStep;
         _pending = null;

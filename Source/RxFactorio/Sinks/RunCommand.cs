@@ -34,6 +34,9 @@ public sealed record LogBatch : RunCommand
 
     /// <summary>The run's summary after this batch: the latest value of every key.</summary>
     public ImmutableArray<KeyValuePair<string, double>> Summary { get; init; } = [];
+
+    /// <summary>The run's summary values that are not numbers (its latest image), as JSON; set by the shipper from the log.</summary>
+    internal ImmutableArray<KeyValuePair<string, string>> SummaryJson { get; init; } = [];
 }
 
 /// <summary>Finish the run (W&amp;B: <c>complete</c> with exit code 0). Sent after the run's last batch.</summary>

@@ -37,11 +37,34 @@ internal static class WandbJsonLines
             }
             WriteNumber(w, key, value);
         }
+        WriteJsonValues(w, row.JsonValues.IsDefault ? [] : row.JsonValues, null);
+        w.WriteEndObject();
+    });
+
+    /// <summary>
+    /// W&amp;B's JSON of an image logged from a file, keys in the order <c>Image.to_json</c> writes them
+    /// (<c>wandb/sdk/data_types/image.py</c> over <c>Media.to_json</c> in <c>wandb/sdk/data_types/base_types/media.py</c>):
+    /// <c>{"_type":"image-file","sha256":…,"size":…,"path":"media/images/…","format":"png","width":…,"height":…}</c>,
+    /// the path relative to the run's files folder.
+    /// </summary>
+    public static string ImageFile(string path, string sha256, long size, int width, int height) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("_type", "image-file");
+        w.WriteString("sha256", sha256);
+        w.WriteNumber("size", size);
+        w.WriteString("path", path);
+        w.WriteString("format", "png");
+        w.WriteNumber("width", width);
+        w.WriteNumber("height", height);
         w.WriteEndObject();
     });
 
     /// <summary>The whole summary as one line: the latest values, plus <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c> and <c>_wandb.runtime</c> when known.</summary>
-    public static string SummaryLine(IReadOnlyList<KeyValuePair<string, double>> summary, HistoryRow? lastRow) => Write(w =>
+    /// <param name="summary">The latest number of each key.</param>
+    /// <param name="jsonSummary">The latest value of each key that is not a number, as raw JSON (an image), or empty.</param>
+    /// <param name="lastRow">The last row sent.</param>
+    public static string SummaryLine(IReadOnlyList<KeyValuePair<string, double>> summary, IReadOnlyList<KeyValuePair<string, string>> jsonSummary, HistoryRow? lastRow) => Write(w =>
     {
         w.WriteStartObject();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -52,6 +75,7 @@ internal static class WandbJsonLines
                 WriteNumber(w, key, value);
             }
         }
+        WriteJsonValues(w, jsonSummary, keys);
         if (lastRow is not null)
         {
             if (!keys.Contains("_step"))
@@ -148,6 +172,20 @@ internal static class WandbJsonLines
             case decimal m: w.WriteNumberValue(m); break;
             case IFormattable f: w.WriteStringValue(f.ToString(null, CultureInfo.InvariantCulture)); break;
             default: w.WriteStringValue(value.ToString()); break;
+        }
+    }
+
+    /// <summary>Raw JSON values (checked when read from the log: <see cref="RunLog.RunLogReader"/>), each key once.</summary>
+    private static void WriteJsonValues(Utf8JsonWriter w, IReadOnlyList<KeyValuePair<string, string>> values, HashSet<string>? written)
+    {
+        foreach (var (key, json) in values)
+        {
+            if (key is "_step" or "_runtime" or "_timestamp" || written?.Add(key) == false)
+            {
+                continue;
+            }
+            w.WritePropertyName(key);
+            w.WriteRawValue(json, skipInputValidation: true);
         }
     }
 

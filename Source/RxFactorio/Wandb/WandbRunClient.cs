@@ -181,7 +181,7 @@ internal sealed class WandbRunClient
             {
                 _lastRow = rows[^1];
             }
-            var summary = batch.Summary.IsDefaultOrEmpty ? null : WandbJsonLines.SummaryLine(batch.Summary, _lastRow);
+            var summary = batch.Summary.IsDefaultOrEmpty ? null : WandbJsonLines.SummaryLine(batch.Summary, batch.SummaryJson.IsDefault ? [] : batch.SummaryJson, _lastRow);
             var now = _connection.TimeProvider.GetUtcNow();
             var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select(l => WandbJsonLines.LogLine(now, l)).ToList();
             var requests = _packer.Pack(history, summary, log, _nextHistoryOffset, _nextLogOffset, Dropped);
