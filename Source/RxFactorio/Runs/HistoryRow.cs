@@ -37,11 +37,25 @@ public sealed record HistoryRow(long Step, long Tick, double Runtime, DateTimeOf
 
     /// <summary>
     /// Values that are not numbers, as raw JSON: <c>screenshot</c> with W&amp;B's <c>image-file</c> JSON
-    /// (docs/wandb-protocol.md "Images"). Empty for most rows.
+    /// (docs/wandb-protocol.md §3 "Images"). Empty for most rows.
     /// </summary>
     public ImmutableArray<KeyValuePair<string, string>> JsonValues { get; init; } = [];
 
     /// <summary>An estimate of the row's size as a JSON line, in bytes, for batch byte caps.</summary>
-    public int EstimatedBytes => 64 + Values.Sum(kv => kv.Key.Length + 24)
-        + (JsonValues.IsDefault ? 0 : JsonValues.Sum(kv => kv.Key.Length + kv.Value.Length + 4)) + (ScreenshotPath?.Length ?? 0);
+    public int EstimatedBytes
+    {
+        get
+        {
+            var bytes = 64 + (ScreenshotPath?.Length ?? 0);
+            foreach (var (key, _) in Values.IsDefault ? [] : Values.AsSpan())
+            {
+                bytes += key.Length + 24;
+            }
+            foreach (var (key, json) in JsonValues.IsDefault ? [] : JsonValues.AsSpan())
+            {
+                bytes += key.Length + json.Length + 4;
+            }
+            return bytes;
+        }
+    }
 }
