@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace RxFactorio.RunLog.Media;
 
-/// <summary>A PNG's pixel size, read from its <c>IHDR</c> chunk (PNG spec §5.2–5.3, §11.2.2).</summary>
+/// <summary>A PNG's pixel size, read from its <c>IHDR</c> chunk (the PNG specification, "PNG signature" and "IHDR Image header").</summary>
 /// <param name="Width">Pixels across.</param>
 /// <param name="Height">Pixels down.</param>
 internal readonly record struct PngSize(int Width, int Height)

@@ -17,7 +17,8 @@ namespace RxFactorio.RunLog.Media;
 /// <remarks>
 /// Follows W&amp;B's <c>Media.bind_to_run</c> (<c>wandb/sdk/data_types/base_types/media.py</c>: id = sha256[:20],
 /// <c>_wb_filename(key, step, id, ext)</c> = <c>key_step_id.ext</c> under <c>Image.get_media_subdir()</c> =
-/// <c>media/images</c> of the run's files folder) and <c>Image.to_json</c> (<c>wandb/sdk/data_types/image.py</c>).
+/// <c>media/images</c> of the run's files folder) and <c>Image.to_json</c> (<c>wandb/sdk/data_types/image.py</c>);
+/// docs/wandb-protocol.md §3 "Images".
 /// </remarks>
 internal sealed class ScreenshotWriter(RunLogSinkOptions options)
 {
