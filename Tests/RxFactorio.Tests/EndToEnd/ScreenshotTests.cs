@@ -119,6 +119,22 @@ public sealed class ScreenshotTests() : FakeWandbCliTest("rxf-shots-")
     }
 
     [Test]
+    public async Task AnOfflineRunSyncedLater_SendsTheSameImageJson()
+    {
+        var replay = await CliProcess.RunAsync(["replay", Recording(), "--mode", "offline"], Online());
+        Assert.That(replay.ExitCode, Is.Zero, replay.Error);
+
+        var sync = await CliProcess.RunAsync(["sync", Path.Combine(Dir, "wandb")], Online());
+        Assert.That(sync.ExitCode, Is.Zero, sync.Error + sync.Output);
+        var run = Server.State.Runs.Single();
+        var rows = run.HistoryRows();
+        Assert.That(rows.Select(r => (long)r["_step"]!), Is.EqualTo(new long[] { 1, 40, 50, 60, 70, 71 }));
+        AssertImage(rows[0]["screenshot"], 1, _first, 6, 4);
+        AssertImage(rows[4]["screenshot"], 70, _second, 5, 3);
+        AssertImage(run.Summary!["screenshot"], 70, _second, 5, 3);
+    }
+
+    [Test]
     public async Task ScreenshotIntervalZero_LogsEveryScreenshot()
     {
         var replay = await CliProcess.RunAsync(["replay", Recording(), "--mode", "offline", "--screenshot-interval", "0"], Online());
