@@ -41,6 +41,9 @@ internal sealed record RunLogContents
     /// <summary>The summary after the last summary record: every key's latest value, including <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> Summary { get; init; } = [];
 
+    /// <summary>The latest summary values that are JSON objects (the run's latest image), by key.</summary>
+    public IReadOnlyDictionary<string, string> SummaryJson { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The exit code of the last exit record; <c>null</c> when the run has none (it did not finish, or is still running).</summary>
     public int? ExitCode { get; init; }
 

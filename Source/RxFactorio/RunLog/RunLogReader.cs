@@ -34,6 +34,7 @@ internal static class RunLogReader
         var lines = new List<string>();
         var summary = new Dictionary<string, double>();
         var summaryOrder = new List<string>();
+        var summaryJson = new Dictionary<string, string>(StringComparer.Ordinal);
         int? exitCode = null;
         var hasFinal = false;
         long lastNum = 0;
@@ -87,6 +88,10 @@ internal static class RunLogReader
                             }
                             summary[key] = value;
                         }
+                        else if (!item.Key.StartsWith('_') && IsJsonObject(item.ValueJson))
+                        {
+                            summaryJson[ItemKey(item.Key, item.NestedKey)] = item.ValueJson;
+                        }
                     }
                     foreach (var item in record.Summary.Remove)
                     {
@@ -95,6 +100,7 @@ internal static class RunLogReader
                         {
                             summaryOrder.Remove(key);
                         }
+                        summaryJson.Remove(key);
                     }
                     break;
                 case Record.RecordTypeOneofCase.OutputRaw when keepHistory:
@@ -134,6 +140,7 @@ internal static class RunLogReader
             HistoryCount = rows,
             LogLines = lines,
             Summary = [.. summaryOrder.Select(k => new KeyValuePair<string, double>(k, summary[k]))],
+            SummaryJson = summaryJson,
             ExitCode = exitCode,
             HasFinal = hasFinal,
             LastRecordNum = lastNum,

@@ -504,6 +504,11 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         run.Writer = writer;
         run.WriterOpen = true;
         run.RecoveredUnfinished = false;
+        foreach (var (key, json) in writer.Existing?.SummaryJson ?? new Dictionary<string, string>())
+        {
+            // A continued run's summary keeps its latest image until a new one comes.
+            run.SummaryJson.TryAdd(key, json);
+        }
         if (SyncedMarker.IsSynced(folder.LogFile))
         {
             // NOTE: after WriterOpen, so a shipper that marks the log synced meanwhile sees it open and clears its mark.

@@ -138,6 +138,35 @@ public sealed class OfflineRunLogSinkTests : ReactiveTest
     }
 
     [Test]
+    public async Task ARunContinuedInANewProcess_KeepsItsLatestImageInTheSummary()
+    {
+        using var dir = new TempDirectory();
+        var source = dir.File("events.jsonl");
+        var png = PngFile.Write(dir.File("shot.png"), 4, 2);
+        var run = new RunInfo { RunId = "k3y9ab02", DisplayName = "s_1", Key = new RunKey(source, "s", 1), StartTick = 0 };
+        var row = new HistoryRow(1, 120, 2, DateTimeOffset.UnixEpoch, [new("coal", 1), new("tick", 120)]);
+        await using (var first = new RunLogSink(new RunLogSinkOptions { RootDirectory = dir.Path }))
+        {
+            await first.HandleAsync(new StartRun { Run = run }, default);
+            await first.HandleAsync(new LogBatch { Run = run, Rows = [row with { ScreenshotPath = "shot.png" }], Summary = [new("coal", 1)] }, default);
+        }
+        await using (var second = new RunLogSink(new RunLogSinkOptions { RootDirectory = dir.Path }))
+        {
+            await second.HandleAsync(new StartRun { Run = run, Resumed = true }, default);
+            await second.HandleAsync(new LogBatch { Run = run, Rows = [row with { Step = 2, Tick = 240 }], Summary = [new("coal", 1)] }, default);
+            await second.HandleAsync(new FinishRun { Run = run, Reason = RunEndReason.Shutdown }, default);
+        }
+
+        var folder = Directory.GetDirectories(Path.Combine(dir.Path, "wandb"), "offline-run-*").Single();
+        var contents = RunLogReader.Read(Path.Combine(folder, "run-k3y9ab02.wandb"));
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png));
+        Assert.That(contents.History[0].JsonValues.Single().Value, Does.Contain($"\"path\":\"media/images/screenshot_1_{sha[..20]}.png\""));
+        Assert.That(contents.SummaryJson["screenshot"], Is.EqualTo(contents.History[0].JsonValues.Single().Value), "the summary written after the restart still holds the image");
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "files", "wandb-summary.json")));
+        Assert.That(summary.RootElement.GetProperty("screenshot").GetProperty("width").GetInt32(), Is.EqualTo(4));
+    }
+
+    [Test]
     public async Task UnwritableRoot_IsAnIOExceptionNamingThePath_ThroughThePipeline()
     {
         using var dir = new TempDirectory();
