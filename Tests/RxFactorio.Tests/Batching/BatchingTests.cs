@@ -95,6 +95,22 @@ public sealed class BatchingTests : ReactiveTest
     }
 
     [Test]
+    public void ARowsScreenshot_RidesOnIt_AndACombinedRowCarriesTheGroupsLatest()
+    {
+        var options = new RunOptions { BatchWindow = TimeSpan.FromTicks(10_000), IdleTimeout = TimeSpan.Zero, Every = 3 };
+        var sink = Run(options,
+            OnNext<FactorioEvent>(201, Ev.Stats("s", 1, production: [("coal", 1)]) with { ScreenshotPath = "shots/1.png", LineNumber = 7 }),
+            OnNext<FactorioEvent>(202, Ev.Stats("s", 2, production: [("coal", 1)])),
+            OnNext<FactorioEvent>(203, Ev.Stats("s", 3, production: [("coal", 1)])),
+            OnNext<FactorioEvent>(204, Ev.Stats("s", 4, production: [("coal", 1)])),
+            OnCompleted<FactorioEvent>(50_000));
+
+        var rows = sink.RowsOf(sink.StartedRuns.Single().RunId);
+        Assert.That(rows.Select(r => (r.Step, r.ScreenshotPath, r.ScreenshotLine)), Is.EqualTo(new[] { (3L, (string?)"shots/1.png", 7L), (4L, null, 0L) }),
+            "the screenshot of step 1 is not lost in the mean of steps 1-3, and step 4 has none");
+    }
+
+    [Test]
     public void Options_OutOfRange_AreRejectedNamingTheSetting()
     {
         Assert.That(() => new RunOptions { MaxBatchRows = 0 }.Validate(), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("MaxBatchRows"));
