@@ -57,6 +57,18 @@ public sealed class SettingsLoaderTests
     }
 
     [Test]
+    public void ScreenshotSettings_DefaultToTheSourcesFolderAndOneAMinute_AndARelativeScriptOutputIsFromTheWorkingDirectory()
+    {
+        var defaults = Load([], []);
+        var set = Load(new() { ["screenshots:scriptOutput"] = "game/script-output" }, new() { ["RXFACTORIO_SCREENSHOTS__INTERVAL"] = "0" });
+
+        Assert.That((defaults.ScriptOutput, defaults.ScreenshotInterval), Is.EqualTo(((string?)null, TimeSpan.FromSeconds(60))));
+        Assert.That((set.ScriptOutput, set.ScreenshotInterval), Is.EqualTo((Path.Combine(_dir, "game", "script-output"), TimeSpan.Zero)));
+        Assert.That(() => Load(new() { ["screenshots:interval"] = "-5s" }, []),
+            Throws.TypeOf<SettingsError>().With.Message.Contains("screenshots:interval").And.Message.Contains("command-line flags"));
+    }
+
+    [Test]
     public void RxfactorioVariables_AreNamedInErrors()
     {
         Assert.That(() => Load([], new() { ["RXFACTORIO_RUNS__MAXBATCHROWS"] = "lots" }),
