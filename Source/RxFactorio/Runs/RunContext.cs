@@ -6,10 +6,19 @@ namespace RxFactorio.Runs;
 /// <summary>Everything a run keeps between its groups: identity, row state and summary survive an idle pause.</summary>
 internal sealed class RunContext
 {
-    public RunContext(RunInfo info, RunOptions options)
+    private readonly Func<SourcePosition?> _sourceHeldSince;
+
+    /// <param name="info">The run.</param>
+    /// <param name="options">The run options.</param>
+    /// <param name="sourceHeldSince">
+    /// The earliest position any live run of the same source holds only in memory: a source carries
+    /// several sessions, and a checkpoint may not skip what another session's run still holds.
+    /// </param>
+    public RunContext(RunInfo info, RunOptions options, Func<SourcePosition?> sourceHeldSince)
     {
         Info = info;
         Rows = new RowAssembler(info, options);
+        _sourceHeldSince = sourceHeldSince;
     }
 
     public RunInfo Info { get; }
@@ -17,6 +26,9 @@ internal sealed class RunContext
     public RowAssembler Rows { get; }
 
     public Dictionary<string, double> Summary { get; } = [];
+
+    /// <summary>When its session was last seen, for the session grace.</summary>
+    public SessionQuiet Quiet { get; } = new();
 
     /// <summary>How many times this run has been opened; above 1 means it resumed after being idle.</summary>
     public int Openings { get; set; }
@@ -38,14 +50,21 @@ internal sealed class RunContext
     }
 
     /// <summary>The mark of a <see cref="StartRun"/>: nothing of the run is in memory yet.</summary>
-    public SourceMark OpenMark() =>
-        new(Info.Key.Source, OpenedBefore.Offset, OpenedBefore.Line, Math.Max(OpenedThrough, OpenedBefore.Offset), LastStep);
+    public SourceMark OpenMark()
+    {
+        var since = _sourceHeldSince() is { } held && held.Offset < OpenedBefore.Offset ? held : OpenedBefore;
+        return new(Info.Key.Source, since.Offset, since.Line, Math.Max(OpenedThrough, OpenedBefore.Offset), LastStep);
+    }
 
     /// <summary>The mark once everything emitted so far is in the log: read on from the first event still held in memory.</summary>
     public SourceMark Mark()
     {
         var last = Rows.Last;
         var since = Rows.HeldSince ?? last;
+        if (_sourceHeldSince() is { } held && held.Offset < since.Offset)
+        {
+            since = held;
+        }
         return new(Info.Key.Source, since.Offset, since.Line, last.Offset, LastStep);
     }
 
