@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using RxFactorio.Events;
 using RxFactorio.Sinks;
+using RxFactorio.Sources;
 
 namespace RxFactorio.Runs;
 
@@ -23,7 +24,7 @@ internal sealed class RunRouter
         foreach (var resumed in options.Resume)
         {
             var source = SourceOf(resumed.Run.Key.Source);
-            var context = new RunContext(resumed.Run, options, source.HeldSince)
+            var context = new RunContext(resumed.Run, options, source)
             {
                 // NOTE: opened once before (in the process that wrote the log), so the next opening resumes it.
                 Openings = 1,
@@ -124,14 +125,15 @@ internal sealed class RunRouter
         return true;
     }
 
-    /// <summary>The run's group has ended: forget it unless it may resume.</summary>
+    /// <summary>
+    /// The run's group has ended: forget it unless it may resume. A run still live here ended with
+    /// its source (shutdown): it rests, so that the checkpoints written as the other runs of the
+    /// source finish still name it.
+    /// </summary>
     public void Release(RunKey key)
     {
         var source = _sources[key.Source];
-        if (source.Live.GetValueOrDefault(key.SessionId)?.Info.Key == key)
-        {
-            source.Live.Remove(key.SessionId);
-        }
+        Rest(source, key, RunEndReason.Shutdown);
         if (source.Dormant.GetValueOrDefault(key.SessionId)?.Info.Key != key)
         {
             source.Contexts.Remove(key);
@@ -200,7 +202,7 @@ internal sealed class RunRouter
             LevelName = levelName,
             StartTick = e.Tick,
         };
-        var context = new RunContext(info, _options, source.HeldSince);
+        var context = new RunContext(info, _options, source);
         source.Contexts[key] = context;
         source.Live[e.SessionId] = context;
         Open(source, context, e);
@@ -222,7 +224,7 @@ internal sealed class RunRouter
         source.Clock.Opened(context);
     }
 
-    private sealed class SourceRuns(SessionClock clock)
+    private sealed class SourceRuns(SessionClock clock) : ISourceRuns
     {
         public long Generation;
         public long Sequence;
@@ -246,5 +248,8 @@ internal sealed class RunRouter
             }
             return earliest;
         }
+
+        public IReadOnlyList<MarkedRun> Resumable() =>
+            [.. Live.Values.Concat(Dormant.Values).Select(run => run.Marked()).OrderBy(run => run.SessionId, StringComparer.Ordinal)];
     }
 }
