@@ -37,8 +37,13 @@ public sealed record RunOptions
     /// </summary>
     public TimeSpan SessionGrace { get; init; } = DefaultSessionGrace;
 
-    /// <summary>Measure <see cref="SessionGrace"/> in game time (ticks / 60, per session), as a replay does.</summary>
-    internal bool GraceInGameTime { get; init; }
+    /// <summary>
+    /// Measure <see cref="SessionGrace"/> in game time instead of on the scheduler: each session's
+    /// own ticks (60 to a second, forward only), every session of a source taken to play at once.
+    /// Set it when the events come from a recording (<c>rxfactorio replay</c> does), so that which
+    /// runs end where does not depend on how fast the recording is read.
+    /// </summary>
+    public bool GraceInGameTime { get; init; }
 
     /// <summary>
     /// The most distinct history keys a run logs (zero-filled keys included). A key that would go
