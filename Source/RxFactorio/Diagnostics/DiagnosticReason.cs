@@ -55,6 +55,13 @@ public enum DiagnosticReason
     DatagramTruncated,
 
     /// <summary>
+    /// A history key would take a run or a row past its key limit (<c>runs:maxKeysPerRun</c>,
+    /// <c>runs:maxKeysPerRow</c>); it was dropped. Reported once per run and limit, with how many
+    /// keys that line lost; later drops are counted in the <c>rxfactorio.keys.dropped</c> meter.
+    /// </summary>
+    KeyLimit,
+
+    /// <summary>
     /// A <c>screenshot_path</c> that is absolute, climbs out with <c>..</c>, or resolves (after symlinks)
     /// outside the <c>script-output</c> folder: refused, nothing was read; the row's numbers were kept.
     /// </summary>
