@@ -41,6 +41,9 @@ public sealed class SourceHealthTests
         await run.SignalAsync("TERM");
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Error, Does.Contain("Serving /healthz and /metrics on " + url), "our own line");
+        Assert.That(result.Error, Does.Not.Contain("Request starting").And.Not.Contain("Now listening").And.Not.Contain("Application started"),
+            "Kestrel and its host add no lines of their own (one per scrape, a start-up banner)");
     }
 
     /// <summary>The state /healthz gives <paramref name="source"/>, or null when it does not answer or list it.</summary>
