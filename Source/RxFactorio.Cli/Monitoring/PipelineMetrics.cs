@@ -90,6 +90,9 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
             HttpResponses = meter.ByTag("rxfactorio.http.attempts"),
             HttpRetriesByStatus = meter.ByTag("rxfactorio.http.retries"),
             HttpFailures = meter.Total("rxfactorio.http.failures"),
+            RowsDropped = meter.Total("rxfactorio.rows.dropped"),
+            BatchesSkipped = meter.Total("rxfactorio.batches.skipped"),
+            LinesOversized = meter.Total("rxfactorio.lines.oversized"),
             ActiveRuns = meter.Total("rxfactorio.runs.active"),
             RowsPending = meter.Total("rxfactorio.rows.pending"),
             BytesPending = meter.Total("rxfactorio.bytes.pending"),
@@ -131,6 +134,15 @@ internal sealed record MetricsSnapshot
     public IReadOnlyDictionary<string, long> HttpRetriesByStatus { get; init; } = new Dictionary<string, long>();
 
     public long HttpFailures { get; init; }
+
+    /// <summary>History rows not sent to W&amp;B (over its line limit, or for a stopped, failed or unknown run).</summary>
+    public long RowsDropped { get; init; }
+
+    /// <summary>Batches not sent because their run was stopped in the W&amp;B UI, failed, or unknown.</summary>
+    public long BatchesSkipped { get; init; }
+
+    /// <summary>History, summary or log lines not sent: larger than W&amp;B's line limit.</summary>
+    public long LinesOversized { get; init; }
 
     public long ActiveRuns { get; init; }
 
