@@ -17,8 +17,9 @@ internal enum PipelineState
 
 /// <summary>
 /// What <c>/metrics</c>, <c>/healthz</c> and the status line read about one pipeline: the counts
-/// come from the library's <c>RxFactorio</c> meter (<see cref="MeterTotals"/>, the one source of
-/// truth), the life state and source states from the host. Thread-safe.
+/// and whether each source is open come from the library's <c>RxFactorio</c> meter
+/// (<see cref="MeterTotals"/>, the one source of truth); the life state, and each source's state
+/// for <c>/healthz</c> (waiting, open, closed or failed: more than the meter's 1 or 0), from the host. Thread-safe.
 /// </summary>
 internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals meter)
 {
@@ -100,6 +101,7 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
             BytesRead = BytesRead,
             State = _state,
             Sources = Sources.Snapshot(),
+            SourcesOpen = meter.ByTag("rxfactorio.sources.open"),
         };
     }
 }
@@ -157,4 +159,7 @@ internal sealed record MetricsSnapshot
     public PipelineState State { get; init; }
 
     public IReadOnlyList<SourceStatus> Sources { get; init; } = [];
+
+    /// <summary>1 for each source open now, 0 for one that waits, closed or failed (the meter's <c>rxfactorio.sources.open</c>, by source).</summary>
+    public IReadOnlyDictionary<string, long> SourcesOpen { get; init; } = new Dictionary<string, long>();
 }

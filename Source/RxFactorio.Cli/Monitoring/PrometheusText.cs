@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RxFactorio.Sources;
+using RxFactorio.Diagnostics;
 
 namespace RxFactorio.Cli.Monitoring;
 
@@ -37,7 +37,7 @@ internal static class PrometheusText
         Single(text, "rxfactorio_runlog_bytes", "gauge", "Bytes in this process's run logs (0 if unknown).", m.RunLogBytes);
         Single(text, "rxfactorio_up", "gauge", "1 while the pipeline is running, 0 otherwise.", m.State == PipelineState.Running ? 1 : 0);
         Family(text, "rxfactorio_source_open", "gauge", "1 while the source is open, 0 while it is waiting (a tailed file not created yet), closed or failed.",
-            m.Sources.Select(s => (Label("source", s.Source), s.State == SourceState.Open ? 1L : 0L)));
+            m.SourcesOpen.Select(kv => (Label("source", Printable.Of(kv.Key, 300)), kv.Value)));
         return text.ToString();
     }
 

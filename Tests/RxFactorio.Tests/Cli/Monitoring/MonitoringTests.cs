@@ -48,11 +48,7 @@ public sealed class PrometheusTextTests
     [Test]
     public void Format_SourceOpenGauge_OnePerSource_WithPrintableEscapedLabels()
     {
-        var sources = new SourceStates();
-        sources.Track("/srv/events.pipe")(SourceState.Open);
-        sources.Track("/srv/we\"ird\\\n.jsonl");
-
-        var text = PrometheusText.Format(new MetricsSnapshot { Sources = sources.Snapshot() });
+        var text = PrometheusText.Format(new MetricsSnapshot { SourcesOpen = new Dictionary<string, long> { ["/srv/events.pipe"] = 1, ["/srv/we\"ird\\\n.jsonl"] = 0 } });
         var parsed = Prometheus.Parse(text);
 
         Assert.That(parsed.Value("rxfactorio_source_open{source=\"/srv/events.pipe\"}"), Is.EqualTo(1));
@@ -147,12 +143,14 @@ public sealed class HealthCheckTests
         metrics.Sources.Follow("b.jsonl", recording);
         metrics.SetState(PipelineState.Running);
         Assert.That(health.Check().Sources!.Select(s => s.StateName), Is.EqualTo(new[] { "open", "waiting" }), "open once subscribed, waiting until then");
+        Assert.That(metrics.Snapshot().SourcesOpen, Is.EquivalentTo(new Dictionary<string, long> { ["a.jsonl"] = 1 }), "the meter's rxfactorio.sources.open, as /metrics shows it");
 
         recording.OnCompleted();
         var report = health.Check();
 
         Assert.That(report.Healthy, Is.True);
         Assert.That(report.Sources!.Select(s => (s.Source, s.StateName)), Is.EqualTo(new[] { ("a.jsonl", "closed"), ("b.jsonl", "waiting") }));
+        Assert.That(metrics.Snapshot().SourcesOpen, Is.EquivalentTo(new Dictionary<string, long> { ["a.jsonl"] = 0 }));
     }
 
     [Test]
