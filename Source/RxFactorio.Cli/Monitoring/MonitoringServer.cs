@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RxFactorio.Cli.Settings;
 
 namespace RxFactorio.Cli.Monitoring;
@@ -16,30 +18,31 @@ namespace RxFactorio.Cli.Monitoring;
 /// <c>GET /healthz</c> and <c>GET /metrics</c> served by Kestrel, one request per connection
 /// (<c>Connection: close</c>). Kestrel parses HTTP and enforces the limits (a request head over
 /// 16 KiB is answered 431, a malformed request 400); this class chooses the answers.
-/// NOTE: <see cref="WebApplication.CreateEmptyBuilder"/>, not the slim builder: no configuration
-/// read from the working directory (no <c>appsettings.json</c>, no <c>ASPNETCORE_*</c> variables, no
-/// file watcher on that directory), no logging providers of its own (it logs through ours, where
-/// <c>Microsoft.AspNetCore</c> is filtered to warnings), and no signal handling: the command's host
-/// owns Ctrl+C and SIGTERM, and the endpoints keep answering (<c>stopping</c>) while runs drain.
-/// Start-up and memory against the hand-written server it replaced: docs/operations.md.
+/// NOTE: a <see cref="KestrelServer"/> of its own, without a web host: no configuration read from
+/// the working directory (no <c>appsettings.json</c>, no <c>ASPNETCORE_*</c> variables), no signal
+/// handling (the command's host owns Ctrl+C and SIGTERM, and the endpoints keep answering
+/// <c>stopping</c> while runs drain), no routing or middleware for two fixed paths, and fewer
+/// assemblies loaded than with a <c>WebApplication</c> (measured: docs/operations.md). It logs through
+/// our logger factory, where <c>Microsoft.AspNetCore</c> is filtered to warnings.
 /// </summary>
-internal sealed partial class MonitoringServer : IAsyncDisposable
+internal sealed partial class MonitoringServer : IHttpApplication<HttpContext>, IAsyncDisposable
 {
     private const string TextPlain = "text/plain; charset=utf-8";
 
-    private readonly WebApplication _app;
+    private readonly KestrelServer _server;
+    private readonly ServiceProvider _services;
     private readonly bool _anyHost;
     private readonly PipelineMetrics _metrics;
     private readonly HealthCheck _health;
     private int _disposed;
 
-    private MonitoringServer(WebApplication app, bool anyHost, PipelineMetrics metrics, HealthCheck health)
+    private MonitoringServer(KestrelServer server, ServiceProvider services, bool anyHost, PipelineMetrics metrics, HealthCheck health)
     {
-        _app = app;
+        _server = server;
+        _services = services;
         _anyHost = anyHost;
         _metrics = metrics;
         _health = health;
-        app.Run(AnswerAsync);
     }
 
     /// <summary>Listens on <paramref name="url"/> and serves until disposed.</summary>
@@ -49,26 +52,22 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         CheckUrl(url, allowRemote);
         var authority = url.GetLeftPart(UriPartial.Authority);
         var endPoint = ListenEndPoint(url, authority);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSingleton(loggers);
-        builder.Services.AddSingleton<IHostLifetime, NoSignalHandling>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(endPoint);
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxConcurrentConnections = 16;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-        });
-        var server = new MonitoringServer(builder.Build(), anyHost: !IPAddress.IsLoopback(endPoint.Address), metrics, health);
+        var services = new ServiceCollection().AddSingleton(loggers).BuildServiceProvider();
+        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
+        kestrel.Listen(endPoint);
+        kestrel.Limits.MaxConcurrentConnections = 16;
+        kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+        kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers);
+        var server = new MonitoringServer(new KestrelServer(Options.Create(kestrel), transport, loggers), services, anyHost: !IPAddress.IsLoopback(endPoint.Address), metrics, health);
         try
         {
-            await server._app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await server._server.StartAsync(server, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
-            await server._app.DisposeAsync().ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
             throw new SettingsError($"--health-url {authority}: cannot listen: {ex.InnerException?.Message ?? ex.Message}");
         }
         LogListening(loggers.CreateLogger("rxfactorio"), authority);
@@ -118,7 +117,13 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         }
     }
 
-    private Task AnswerAsync(HttpContext context)
+    HttpContext IHttpApplication<HttpContext>.CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+    void IHttpApplication<HttpContext>.DisposeContext(HttpContext context, Exception? exception)
+    {
+    }
+
+    Task IHttpApplication<HttpContext>.ProcessRequestAsync(HttpContext context)
     {
         var request = context.Request;
         var (status, contentType, body) = Answer(request);
@@ -207,18 +212,11 @@ internal sealed partial class MonitoringServer : IAsyncDisposable
         {
             return;
         }
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _server.Dispose();
+        await _services.DisposeAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving /healthz and /metrics on {Url}")]
     private static partial void LogListening(ILogger logger, string url);
-
-    /// <summary>The endpoints' host neither listens for signals nor stops on them: the command's host does.</summary>
-    private sealed class NoSignalHandling : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
