@@ -43,7 +43,7 @@ internal static class CommandRunner
             }
             if (settings.HealthUrl is { } url)
             {
-                MonitoringServer.CheckUrl(url, settings.HealthAllowRemote);
+                MonitoringServer.Prefix(url, settings.HealthAllowRemote);
             }
         }
         catch (SettingsError ex)

@@ -32,8 +32,6 @@ internal static class LogSetup
         logging.AddFilter("Polly", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Warning);
-        // NOTE: Kestrel (the /healthz and /metrics server) logs each request at Information; only its problems belong here.
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
     }
 }
 

@@ -64,7 +64,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             }
             if (settings.HealthUrl is { } url)
             {
-                server = await MonitoringServer.StartAsync(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System) { SourcesStayOpen = request.LiveSources }, loggers, stop).ConfigureAwait(false);
+                server = MonitoringServer.Start(url, settings.HealthAllowRemote, metrics, new HealthCheck(metrics, TimeProvider.System) { SourcesStayOpen = request.LiveSources }, logger);
             }
             // NOTE: the key is checked at start, beside the reading (never before it: a FIFO writer must not wait);
             // a refusal fails /healthz at once and stops the pipeline gracefully (rows stay in the run log), exit 2.

@@ -2,80 +2,79 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using RxFactorio.Cli.Settings;
 
 namespace RxFactorio.Cli.Monitoring;
 
 /// <summary>
-/// <c>GET /healthz</c> and <c>GET /metrics</c> served by Kestrel, one request per connection
-/// (<c>Connection: close</c>). Kestrel parses HTTP and enforces the limits (a request head over
-/// 16 KiB is answered 431, a malformed request 400); this class chooses the answers.
-/// NOTE: a <see cref="KestrelServer"/> of its own, without a web host: no configuration read from
-/// the working directory (no <c>appsettings.json</c>, no <c>ASPNETCORE_*</c> variables), no signal
-/// handling (the command's host owns Ctrl+C and SIGTERM, and the endpoints keep answering
-/// <c>stopping</c> while runs drain), no routing or middleware for two fixed paths, and fewer
-/// assemblies loaded than with a <c>WebApplication</c> (measured: docs/operations.md). It logs through
-/// our logger factory, where <c>Microsoft.AspNetCore</c> is filtered to warnings.
+/// <c>GET /healthz</c> and <c>GET /metrics</c> over plain HTTP/1.1, one request per connection.
+/// NOTE: a listening socket of our own, not Kestrel: two read-only endpoints need no routing or
+/// middleware, and the ASP.NET Core framework would add start-up time and resident memory to a
+/// process meant to idle beside a game server for weeks. Not <see cref="HttpListener"/> either: its
+/// managed (Linux, macOS) implementation accepts a connection that is already waiting before it has
+/// set itself up, so a probe that connects while the listener starts makes <c>Start()</c> throw an
+/// <see cref="ArgumentNullException"/> and leaves the port bound by a socket nobody can close; and
+/// <c>Stop()</c> then <c>Close()</c> binds the port once more on the way out, with the same race.
+/// Here the socket listens before anything accepts, and whatever waits in its backlog is served.
 /// </summary>
-internal sealed partial class MonitoringServer : IHttpApplication<HttpContext>, IAsyncDisposable
+internal sealed partial class MonitoringServer : IAsyncDisposable
 {
-    private const string TextPlain = "text/plain; charset=utf-8";
+    private const int MaxConnections = 16;
+    private const int MaxHeadBytes = 16 * 1024;
+    private const int MaxDiscardedBodyBytes = 64 * 1024;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly KestrelServer _server;
-    private readonly ServiceProvider _services;
+    private readonly Socket _listener;
     private readonly bool _anyHost;
     private readonly PipelineMetrics _metrics;
     private readonly HealthCheck _health;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private readonly List<Task> _connections = [];
+    private readonly Task _loop;
     private int _disposed;
 
-    private MonitoringServer(KestrelServer server, ServiceProvider services, bool anyHost, PipelineMetrics metrics, HealthCheck health)
+    /// <summary>Serves on <paramref name="listener"/>, a socket that already listens (and is owned from now on).</summary>
+    /// <param name="anyHost">Answer whatever <c>Host</c> a request names; else only loopback names (no DNS rebinding).</param>
+    internal MonitoringServer(Socket listener, bool anyHost, PipelineMetrics metrics, HealthCheck health, ILogger logger)
     {
-        _server = server;
-        _services = services;
+        _listener = listener;
         _anyHost = anyHost;
         _metrics = metrics;
         _health = health;
+        _logger = logger;
+        _loop = Task.Run(AcceptAsync);
     }
 
-    /// <summary>Listens on <paramref name="url"/> and serves until disposed.</summary>
-    /// <param name="allowRemote">Listen on a non-loopback address too; such a server answers whatever <c>Host</c> a request names.</param>
-    public static async Task<MonitoringServer> StartAsync(Uri url, bool allowRemote, PipelineMetrics metrics, HealthCheck health, ILoggerFactory loggers, CancellationToken cancellationToken = default)
+    public static MonitoringServer Start(Uri url, bool allowRemote, PipelineMetrics metrics, HealthCheck health, ILogger logger)
     {
-        CheckUrl(url, allowRemote);
+        _ = Prefix(url, allowRemote);
         var authority = url.GetLeftPart(UriPartial.Authority);
         var endPoint = ListenEndPoint(url, authority);
-        var services = new ServiceCollection().AddSingleton(loggers).BuildServiceProvider();
-        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
-        kestrel.Listen(endPoint);
-        kestrel.Limits.MaxConcurrentConnections = 16;
-        kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-        kestrel.Limits.MaxRequestBodySize = 64 * 1024;
-        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers);
-        var server = new MonitoringServer(new KestrelServer(Options.Create(kestrel), transport, loggers), services, anyHost: !IPAddress.IsLoopback(endPoint.Address), metrics, health);
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await server._server.StartAsync(server, cancellationToken).ConfigureAwait(false);
+            if (endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+            socket.Bind(endPoint);
+            socket.Listen(64);
         }
-        catch (IOException ex)
+        catch (SocketException ex)
         {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw new SettingsError($"--health-url {authority}: cannot listen: {ex.InnerException?.Message ?? ex.Message}");
+            socket.Dispose();
+            throw new SettingsError($"--health-url {authority}: cannot listen: {ex.Message}");
         }
-        LogListening(loggers.CreateLogger("rxfactorio"), authority);
+        var server = new MonitoringServer(socket, anyHost: !IPAddress.IsLoopback(endPoint.Address), metrics, health, logger);
+        LogListening(logger, authority);
         return server;
     }
 
-    /// <summary>Refuses what <c>--health-url</c> cannot be: not <c>http://HOST:PORT</c>, or a non-loopback address unless allowed.</summary>
-    public static void CheckUrl(Uri url, bool allowRemote)
+    /// <summary>The listener prefix for <paramref name="url"/>; refuses a non-loopback address unless allowed.</summary>
+    public static string Prefix(Uri url, bool allowRemote)
     {
         if (url.Scheme != Uri.UriSchemeHttp)
         {
@@ -85,11 +84,14 @@ internal sealed partial class MonitoringServer : IHttpApplication<HttpContext>, 
         {
             throw new SettingsError($"--health-url {url}: give only http://HOST:PORT; the paths are /healthz and /metrics");
         }
-        var loopback = url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+        var host = url.Host;
+        var loopback = url.IsLoopback || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
         if (!loopback && !allowRemote)
         {
             throw new SettingsError($"--health-url {url.GetLeftPart(UriPartial.Authority)} is not a loopback address; the endpoints have no authentication. Use 127.0.0.1, or add --health-allow-remote");
         }
+        var listenHost = host is "0.0.0.0" or "[::]" or "*" ? "+" : host;
+        return $"http://{listenHost}:{url.Port}/";
     }
 
     /// <summary>Where to listen: an address literal as given, <c>localhost</c> as 127.0.0.1, a name as the first address it resolves to.</summary>
@@ -117,62 +119,119 @@ internal sealed partial class MonitoringServer : IHttpApplication<HttpContext>, 
         }
     }
 
-    HttpContext IHttpApplication<HttpContext>.CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
-
-    void IHttpApplication<HttpContext>.DisposeContext(HttpContext context, Exception? exception)
+    private async Task AcceptAsync()
     {
-    }
-
-    Task IHttpApplication<HttpContext>.ProcessRequestAsync(HttpContext context)
-    {
-        var request = context.Request;
-        var (status, contentType, body) = Answer(request);
-        var response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = contentType;
-        response.Headers.CacheControl = "no-store";
-        response.Headers.Connection = "close";
-        if (status == StatusCodes.Status405MethodNotAllowed)
+        while (!_stopping.IsCancellationRequested)
         {
-            response.Headers.Allow = "GET, HEAD";
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // NOTE: e.g. out of file descriptors: wait a little rather than spin.
+                LogRequestFailed(_logger, ex.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            lock (_gate)
+            {
+                _connections.RemoveAll(c => c.IsCompleted);
+                if (_connections.Count >= MaxConnections)
+                {
+                    client.Dispose();
+                    continue;
+                }
+                _connections.Add(Task.Run(() => ServeAsync(client)));
+            }
         }
-        var content = Encoding.UTF8.GetBytes(body);
-        response.ContentLength = content.Length;
-        return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : response.Body.WriteAsync(content, context.RequestAborted).AsTask();
     }
 
-    private (int Status, string ContentType, string Body) Answer(HttpRequest request)
+    private async Task ServeAsync(Socket client)
     {
+        using (client)
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+        {
+            timeout.CancelAfter(RequestTimeout);
+            try
+            {
+                var (status, contentType, body, head) = await ReadAndAnswerAsync(client, timeout.Token).ConfigureAwait(false);
+                if (status == 0)
+                {
+                    return;
+                }
+                await HttpExchange.WriteAsync(client, status, contentType, body, head, timeout.Token).ConfigureAwait(false);
+                client.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+            {
+                LogRequestFailed(_logger, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Reads one request and chooses the answer; status 0 when the peer left before sending one.</summary>
+    private async Task<(int Status, string ContentType, string Body, bool HeadOnly)> ReadAndAnswerAsync(Socket client, CancellationToken cancellationToken)
+    {
+        const string Text = HttpExchange.TextPlain;
+        var (request, error) = await HttpExchange.ReadHeadAsync(client, MaxHeadBytes, cancellationToken).ConfigureAwait(false);
+        switch (error)
+        {
+            case 431:
+                return (431, Text, "request head too large\n", false);
+            case 400:
+                return (400, Text, "bad request\n", false);
+        }
+        if (request is null)
+        {
+            return (0, "", "", false);
+        }
         if (!HostAllowed(request.Host))
         {
-            return (400, TextPlain, "bad request: the Host header is not a loopback name\n");
+            return (400, Text, "bad request: the Host header is not a loopback name\n", false);
         }
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        if (request.Method is not ("GET" or "HEAD"))
         {
-            return (405, TextPlain, "only GET\n");
+            await HttpExchange.DiscardBodyAsync(client, request, MaxDiscardedBodyBytes, cancellationToken).ConfigureAwait(false);
+            return (405, Text, "only GET\n", false);
         }
-        switch (request.Path.Value)
+        var head = request.Method == "HEAD";
+        switch (request.Path)
         {
             case "/healthz":
                 var report = _health.Check();
-                return (report.Healthy ? 200 : 503, "application/json; charset=utf-8", HealthJson(report));
+                return (report.Healthy ? 200 : 503, "application/json; charset=utf-8", HealthJson(report), head);
             case "/metrics":
-                return (200, PrometheusText.ContentType, PrometheusText.Format(_metrics.Snapshot(includeRunLogBytes: true)));
+                return (200, PrometheusText.ContentType, PrometheusText.Format(_metrics.Snapshot(includeRunLogBytes: true)), head);
             default:
-                return (404, TextPlain, "not found: try /healthz or /metrics\n");
+                return (404, Text, "not found: try /healthz or /metrics\n", head);
         }
     }
 
-    /// <summary>Bound to loopback: only a loopback <c>Host</c> (or none, HTTP/1.0), so a web page cannot reach it by DNS rebinding.</summary>
-    private bool HostAllowed(HostString host)
+    /// <summary>Bound to loopback: only a loopback <c>Host</c> (or none), so a web page cannot reach it by DNS rebinding.</summary>
+    private bool HostAllowed(string? hostHeader)
     {
-        if (_anyHost || !host.HasValue)
+        if (_anyHost || hostHeader is null)
         {
             return true;
         }
-        var name = host.Host;
-        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(name.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+        var host = hostHeader.StartsWith('[')
+            ? hostHeader[..(hostHeader.IndexOf(']', StringComparison.Ordinal) + 1)]
+            : hostHeader.Split(':')[0];
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 
     public static string HealthJson(HealthReport report)
@@ -212,11 +271,22 @@ internal sealed partial class MonitoringServer : IHttpApplication<HttpContext>, 
         {
             return;
         }
-        await _server.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _server.Dispose();
-        await _services.DisposeAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _loop.ConfigureAwait(false);
+        Task[] open;
+        lock (_gate)
+        {
+            open = [.. _connections];
+        }
+        // NOTE: each ends promptly: its reads and writes take the cancelled token.
+        await Task.WhenAll(open).ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving /healthz and /metrics on {Url}")]
     private static partial void LogListening(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A health/metrics request failed: {Problem}")]
+    private static partial void LogRequestFailed(ILogger logger, string problem);
 }

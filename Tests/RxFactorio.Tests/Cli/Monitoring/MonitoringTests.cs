@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using RxFactorio.Cli.Monitoring;
 using RxFactorio.Cli.Settings;
@@ -182,22 +181,22 @@ public sealed class MonitoringServerTests
     [TearDown]
     public void StopListening() => _meter.Dispose();
 
-    [TestCase("http://127.0.0.1:9464", false)]
-    [TestCase("http://localhost:9464", false)]
-    [TestCase("http://[::1]:9464", false)]
-    [TestCase("http://0.0.0.0:9464", true)]
-    [TestCase("http://192.0.2.10:9464", true)]
-    public void CheckUrl_AcceptsLoopback_AndRemoteOnlyWhenAllowed(string url, bool allowRemote) =>
-        Assert.DoesNotThrow(() => MonitoringServer.CheckUrl(new Uri(url), allowRemote));
+    [TestCase("http://127.0.0.1:9464", false, "http://127.0.0.1:9464/")]
+    [TestCase("http://localhost:9464", false, "http://localhost:9464/")]
+    [TestCase("http://[::1]:9464", false, "http://[::1]:9464/")]
+    [TestCase("http://0.0.0.0:9464", true, "http://+:9464/")]
+    [TestCase("http://192.0.2.10:9464", true, "http://192.0.2.10:9464/")]
+    public void Prefix_AcceptsLoopback_AndRemoteOnlyWhenAllowed(string url, bool allowRemote, string expected) =>
+        Assert.That(MonitoringServer.Prefix(new Uri(url), allowRemote), Is.EqualTo(expected));
 
     [TestCase("http://0.0.0.0:9464")]
     [TestCase("http://192.0.2.10:9464")]
     [TestCase("http://127.0.0.1:9464/metrics")]
-    public void CheckUrl_RefusesNonLoopbackOrAPath(string url) =>
-        Assert.Throws<SettingsError>(() => MonitoringServer.CheckUrl(new Uri(url), allowRemote: false));
+    public void Prefix_RefusesNonLoopbackOrAPath(string url) =>
+        Assert.Throws<SettingsError>(() => MonitoringServer.Prefix(new Uri(url), allowRemote: false));
 
     [Test]
-    public async Task Start_OnAPortInUse_IsASettingsErrorNamingTheUrl()
+    public void Start_OnAPortInUse_IsASettingsErrorNamingTheUrl()
     {
         var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         using var taken = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
@@ -205,7 +204,7 @@ public sealed class MonitoringServerTests
         taken.Listen(1);
         var url = new Uri($"http://127.0.0.1:{((IPEndPoint)taken.LocalEndPoint!).Port}");
 
-        var error = Assert.ThrowsAsync<SettingsError>(async () => await MonitoringServer.StartAsync(url, false, metrics, new HealthCheck(metrics, TimeProvider.System), NullLoggerFactory.Instance));
+        var error = Assert.Throws<SettingsError>(() => MonitoringServer.Start(url, false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
 
         Assert.That(error!.Message, Does.StartWith($"--health-url {url.GetLeftPart(UriPartial.Authority)}: cannot listen:"));
     }
@@ -215,7 +214,7 @@ public sealed class MonitoringServerTests
     {
         var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var port = Prometheus.FreePort();
-        await using var server = await MonitoringServer.StartAsync(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), NullLoggerFactory.Instance);
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
 
         using var starting = await http.GetAsync("/healthz");
@@ -239,7 +238,7 @@ public sealed class MonitoringServerTests
     {
         var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var port = Prometheus.FreePort();
-        await using var server = await MonitoringServer.StartAsync(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), NullLoggerFactory.Instance);
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
 
         using var posted = await http.PostAsync("/healthz", new StringContent("{}"));
@@ -259,13 +258,13 @@ public sealed class MonitoringServerStartTests
     [TearDown]
     public void StopListening() => _meter.Dispose();
 
-    private static readonly ILoggerFactory Quiet = NullLoggerFactory.Instance;
+    private static readonly Microsoft.Extensions.Logging.ILogger Quiet = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>
     /// A probe that keeps connecting while the server starts and stops (an orchestrator, a readiness
-    /// loop, a test polling /healthz): HttpListener's managed implementation, tried before, accepted a
-    /// connection already waiting before it was set up and threw ArgumentNullException from Start()
-    /// (and from Close() after Stop(), which binds the port again), leaving the port bound.
+    /// loop, a test polling /healthz): HttpListener's managed implementation accepted a connection
+    /// already waiting before it was set up and threw ArgumentNullException from Start() (and from
+    /// Close() after Stop(), which binds the port again), leaving the port bound.
     /// </summary>
     [Test]
     public async Task StartAndDispose_WhileAProbeKeepsConnecting_NeverFails()
@@ -292,7 +291,7 @@ public sealed class MonitoringServerStartTests
         {
             for (var i = 0; i < 200; i++)
             {
-                var server = await MonitoringServer.StartAsync(url, false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+                var server = MonitoringServer.Start(url, false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
                 await server.DisposeAsync();
             }
         }
@@ -303,16 +302,34 @@ public sealed class MonitoringServerStartTests
         }
     }
 
+    /// <summary>The exact case HttpListener got wrong: a request already waiting in the backlog when accepting starts.</summary>
+    [Test]
+    public async Task ARequestWaitingBeforeTheServerAccepts_IsAnswered()
+    {
+        var listening = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listening.Listen(8);
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await client.ConnectAsync(listening.LocalEndPoint!);
+        await client.SendAsync("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
+
+        await using var server = new MonitoringServer(listening, anyHost: false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+        var answer = await ReadToEndAsync(client);
+
+        Assert.That(answer, Does.StartWith("HTTP/1.1 503 Service Unavailable\r\n").And.Contain("\"reason\":\"starting\""));
+    }
+
     [TestCase("HEAD /metrics HTTP/1.1\r\nHost: localhost:9464\r\n\r\n", "HTTP/1.1 200 OK\r\n", "text/plain; version=0.0.4", false)]
     [TestCase("POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello", "HTTP/1.1 405 Method Not Allowed\r\n", "Allow: GET, HEAD", true)]
     [TestCase("GET /healthz HTTP/1.1\r\nHost: attacker.example:9464\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "not a loopback name", true)]
     [TestCase("GET /metrics?x=1 HTTP/1.0\r\n\r\n", "HTTP/1.1 200 OK\r\n", "rxfactorio_up 1", true)]
-    [TestCase("nonsense\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "Content-Length: 0\r\n", false)]
+    [TestCase("nonsense\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "bad request", true)]
     public async Task Requests_OverARawSocket(string request, string statusLine, string contains, bool hasBody)
     {
         var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var port = PortOutsideTheEphemeralRange();
-        await using var server = await MonitoringServer.StartAsync(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
         using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         await client.ConnectAsync(IPAddress.Loopback, port);
         await client.SendAsync(System.Text.Encoding.ASCII.GetBytes(request));
@@ -330,7 +347,7 @@ public sealed class MonitoringServerStartTests
     {
         var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
         var port = PortOutsideTheEphemeralRange();
-        await using var server = await MonitoringServer.StartAsync(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
         using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         await client.ConnectAsync(IPAddress.Loopback, port);
         await client.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: {new string('a', headerBytes)}\r\n\r\n"));
