@@ -97,7 +97,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
                 // NOTE: online runs get their entity and project from W&B once their log is sent.
                 run.Location = sink.Locate(settings, run.Run) ?? run.Location;
             }
-            ExitCode = Report(environment.Output, sink, outcome, diagnostics, recovery?.Runs ?? []);
+            ExitCode = Report(environment.Output, sink, outcome, diagnostics, metrics.Snapshot(), recovery?.Runs ?? []);
             if (outcome.Aborted || signals.Abort.IsCancellationRequested)
             {
                 var unfinished = outcome.Aborted
@@ -162,7 +162,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
     /// The end report: runs and rows, then a line per run. A run continued from a previous process's
     /// log counts its whole history, and says how many rows this process added: <c>rows 300 (120 this start)</c>.
     /// </summary>
-    private static int Report(TextWriter output, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics, IReadOnlyList<ResumedRun> resumed)
+    private static int Report(TextWriter output, SinkChoice sink, PipelineOutcome outcome, DiagnosticCounts diagnostics, MetricsSnapshot metrics, IReadOnlyList<ResumedRun> resumed)
     {
         var earlier = resumed.ToDictionary(r => r.Run.RunId, StringComparer.Ordinal);
         var runs = outcome.Runs;
@@ -187,7 +187,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
             output.WriteLine($"Upload them with: rxfactorio sync {offline.Layout.WandbDirectory}");
         }
         var failed = !outcome.EveryRunFinished;
-        if (sink.Undelivered() is { } undelivered)
+        if (sink.Undelivered(metrics) is { } undelivered)
         {
             output.WriteLine(undelivered);
             failed = true;

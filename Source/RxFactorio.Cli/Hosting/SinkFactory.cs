@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RxFactorio.Cli.Monitoring;
 using RxFactorio.Cli.Settings;
 using RxFactorio.RunLog;
 using RxFactorio.Runs;
@@ -66,15 +67,15 @@ internal sealed class SinkChoice : IAsyncDisposable
         }
     }
 
-    /// <summary>What did not reach W&amp;B, for the report; <c>null</c> when everything did.</summary>
-    public string? Undelivered()
+    /// <summary>What did not reach W&amp;B, for the report (counts from the meter, <paramref name="metrics"/>); <c>null</c> when everything did.</summary>
+    public string? Undelivered(MetricsSnapshot metrics)
     {
         if (_undelivered is not null)
         {
             return _undelivered;
         }
-        return RunLog?.Counters?.Snapshot() is { } stats && (stats.RowsDropped > 0 || stats.BatchesSkipped > 0)
-            ? $"not delivered: {stats.RowsDropped} row(s) dropped, {stats.BatchesSkipped} batch(es) skipped (see the log above)"
+        return metrics.RowsDropped > 0 || metrics.BatchesSkipped > 0
+            ? $"not delivered: {metrics.RowsDropped} row(s) dropped, {metrics.BatchesSkipped} batch(es) skipped (see the log above)"
             : null;
     }
 

@@ -17,8 +17,9 @@ internal enum PipelineState
 
 /// <summary>
 /// What <c>/metrics</c>, <c>/healthz</c> and the status line read about one pipeline: the counts
-/// come from the library's <c>RxFactorio</c> meter (<see cref="MeterTotals"/>, the one source of
-/// truth), the life state and source states from the host. Thread-safe.
+/// and whether each source is open come from the library's <c>RxFactorio</c> meter
+/// (<see cref="MeterTotals"/>, the one source of truth); the life state, and each source's state
+/// for <c>/healthz</c> (waiting, open, closed or failed: more than the meter's 1 or 0), from the host. Thread-safe.
 /// </summary>
 internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals meter)
 {
@@ -90,6 +91,9 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
             HttpResponses = meter.ByTag("rxfactorio.http.attempts"),
             HttpRetriesByStatus = meter.ByTag("rxfactorio.http.retries"),
             HttpFailures = meter.Total("rxfactorio.http.failures"),
+            RowsDropped = meter.Total("rxfactorio.rows.dropped"),
+            BatchesSkipped = meter.Total("rxfactorio.batches.skipped"),
+            LinesOversized = meter.Total("rxfactorio.lines.oversized"),
             ActiveRuns = meter.Total("rxfactorio.runs.active"),
             RowsPending = meter.Total("rxfactorio.rows.pending"),
             BytesPending = meter.Total("rxfactorio.bytes.pending"),
@@ -97,6 +101,7 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
             BytesRead = BytesRead,
             State = _state,
             Sources = Sources.Snapshot(),
+            SourcesOpen = meter.ByTag("rxfactorio.sources.open"),
         };
     }
 }
@@ -132,6 +137,15 @@ internal sealed record MetricsSnapshot
 
     public long HttpFailures { get; init; }
 
+    /// <summary>History rows not sent to W&amp;B (over its line limit, or for a stopped, failed or unknown run).</summary>
+    public long RowsDropped { get; init; }
+
+    /// <summary>Batches not sent because their run was stopped in the W&amp;B UI, failed, or unknown.</summary>
+    public long BatchesSkipped { get; init; }
+
+    /// <summary>History, summary or log lines not sent: larger than W&amp;B's line limit.</summary>
+    public long LinesOversized { get; init; }
+
     public long ActiveRuns { get; init; }
 
     public long RowsPending { get; init; }
@@ -145,4 +159,7 @@ internal sealed record MetricsSnapshot
     public PipelineState State { get; init; }
 
     public IReadOnlyList<SourceStatus> Sources { get; init; } = [];
+
+    /// <summary>1 for each source open now, 0 for one that waits, closed or failed (the meter's <c>rxfactorio.sources.open</c>, by source).</summary>
+    public IReadOnlyDictionary<string, long> SourcesOpen { get; init; } = new Dictionary<string, long>();
 }

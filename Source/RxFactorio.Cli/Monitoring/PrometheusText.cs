@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RxFactorio.Sources;
+using RxFactorio.Diagnostics;
 
 namespace RxFactorio.Cli.Monitoring;
 
@@ -28,13 +28,16 @@ internal static class PrometheusText
         Family(text, "rxfactorio_http_retries_by_status_total", "counter", "Retried requests to W&B, by the status of the attempt that failed (or \"error\").",
             m.HttpRetriesByStatus.Select(kv => (Label("status", kv.Key), kv.Value)));
         Single(text, "rxfactorio_http_failures_total", "counter", "Requests to W&B that failed for good.", m.HttpFailures);
+        Single(text, "rxfactorio_rows_dropped_total", "counter", "History rows not sent to W&B: over its line limit, or for a run stopped in the W&B UI, failed or unknown.", m.RowsDropped);
+        Single(text, "rxfactorio_batches_skipped_total", "counter", "Batches not sent to W&B: their run was stopped in the W&B UI, failed or unknown.", m.BatchesSkipped);
+        Single(text, "rxfactorio_lines_oversized_total", "counter", "History, summary or log lines not sent to W&B: larger than its line limit.", m.LinesOversized);
         Single(text, "rxfactorio_active_runs", "gauge", "Runs started and not yet finished.", m.ActiveRuns);
         Single(text, "rxfactorio_rows_pending", "gauge", "History rows waiting for the sink.", m.RowsPending);
         Single(text, "rxfactorio_bytes_pending", "gauge", "Estimated bytes waiting for the sink.", m.BytesPending);
         Single(text, "rxfactorio_runlog_bytes", "gauge", "Bytes in this process's run logs (0 if unknown).", m.RunLogBytes);
         Single(text, "rxfactorio_up", "gauge", "1 while the pipeline is running, 0 otherwise.", m.State == PipelineState.Running ? 1 : 0);
         Family(text, "rxfactorio_source_open", "gauge", "1 while the source is open, 0 while it is waiting (a tailed file not created yet), closed or failed.",
-            m.Sources.Select(s => (Label("source", s.Source), s.State == SourceState.Open ? 1L : 0L)));
+            m.SourcesOpen.Select(kv => (Label("source", Printable.Of(kv.Key, 300)), kv.Value)));
         return text.ToString();
     }
 

@@ -41,16 +41,18 @@ internal sealed class SourceStates
 
     /// <summary>
     /// A finite source (a replay's recording): listed as waiting, open once subscribed, closed
-    /// when it completes, failed when it errs.
+    /// when it completes, failed when it errs; told to the meter's <c>rxfactorio.sources.open</c> as
+    /// the library's own sources tell it.
     /// </summary>
     public IObservable<T> Follow<T>(string source, IObservable<T> items)
     {
         var changed = Track(source);
         return Observable.Defer(() =>
         {
-            changed(SourceState.Open);
-            return items;
-        }).Do(static _ => { }, _ => changed(SourceState.Failed), () => changed(SourceState.Closed));
+            var state = new SourceStateReporter(source, changed);
+            state.Report(SourceState.Open);
+            return items.Do(static _ => { }, _ => state.Report(SourceState.Failed), () => state.Report(SourceState.Closed));
+        });
     }
 
     public void Set(string source, SourceState state)

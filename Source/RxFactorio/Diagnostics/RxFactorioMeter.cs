@@ -49,6 +49,15 @@ public static class RxFactorioMeter
     internal static readonly Counter<long> HttpRetries = Meter.CreateCounter<long>(
         "rxfactorio.http.retries", "{retry}", "Retried W&B requests, by the status of the attempt that failed.");
 
+    internal static readonly Counter<long> RowsDropped = Meter.CreateCounter<long>(
+        "rxfactorio.rows.dropped", "{row}", "History rows not sent to W&B: larger than its line limit, or in a batch for a run that was stopped in the W&B UI, failed, or unknown.");
+
+    internal static readonly Counter<long> BatchesSkipped = Meter.CreateCounter<long>(
+        "rxfactorio.batches.skipped", "{batch}", "Batches not sent to W&B because their run was stopped in the W&B UI, failed, or unknown.");
+
+    internal static readonly Counter<long> LinesOversized = Meter.CreateCounter<long>(
+        "rxfactorio.lines.oversized", "{line}", "History, summary or log lines not sent to W&B: larger than its line limit.");
+
     internal static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram<double>(
         "rxfactorio.delivery.lag", "s", "Seconds from a row's completion (its _timestamp) until W&B accepted the request that carried it (the newest row of each batch).");
 
@@ -69,6 +78,12 @@ public static class RxFactorioMeter
 
     internal static readonly UpDownCounter<long> SourcesOpen = Meter.CreateUpDownCounter<long>(
         "rxfactorio.sources.open", "{source}", "1 while the source is open, 0 while it waits (a tailed file not created yet), closed or failed.");
+
+    /// <summary>Counts one attempt at a W&amp;B request by its outcome (<paramref name="status"/>: <c>"200"</c>, …, or <c>"error"</c>).</summary>
+    internal static void AddAttempt(string status) => HttpAttempts.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    /// <summary>Counts one retry by the outcome of the attempt that failed.</summary>
+    internal static void AddRetry(string status) => HttpRetries.Add(1, new KeyValuePair<string, object?>("status", status));
 
     /// <summary>Counts <paramref name="diagnostic"/> and hands it to <paramref name="observer"/> (if any).</summary>
     internal static void Report(this IObserver<IngestDiagnostic>? observer, IngestDiagnostic diagnostic)

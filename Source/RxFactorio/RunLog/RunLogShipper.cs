@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using RxFactorio.Diagnostics;
 using RxFactorio.RunLog.Proto;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
@@ -473,7 +474,7 @@ internal sealed partial class RunLogShipper
         }
         else if (hasData && _stoppedOnServer)
         {
-            _connection.Counters.AddRowsDropped(rows.Count);
+            RxFactorioMeter.RowsDropped.Add(rows.Count);
         }
         _ack = _ack with
         {

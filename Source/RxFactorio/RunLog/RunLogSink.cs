@@ -68,9 +68,6 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
     /// <summary>Whether the logs are shipped to W&amp;B.</summary>
     public bool IsOnline => Connection is not null;
 
-    /// <summary>Requests, retries, rows sent (and dropped: only when a run is stopped in the W&amp;B UI); <c>null</c> offline.</summary>
-    internal WandbCounters? Counters => Connection?.Counters;
-
     /// <summary>Where the run logs are.</summary>
     public OfflineLayout Layout { get; }
 

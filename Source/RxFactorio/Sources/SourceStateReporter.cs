@@ -3,7 +3,9 @@ namespace RxFactorio.Sources;
 /// <summary>
 /// Tells one subscription's <see cref="SourceState"/> to an optional callback, only when it
 /// changes, and keeps the <c>rxfactorio.sources.open</c> instrument of
-/// <see cref="Diagnostics.RxFactorioMeter"/> at 1 for this source while it is open; nothing is allocated per chunk.
+/// <see cref="Diagnostics.RxFactorioMeter"/> at 1 for this source while it is open and at 0 otherwise
+/// (the first state, even when not open, is measured as 0, so a source waiting for its file is listed
+/// too); nothing is allocated per chunk.
 /// </summary>
 /// <remarks>Not thread-safe: used by one read loop, whose steps run one after another.</remarks>
 internal sealed class SourceStateReporter(string source, Action<SourceState>? changed)
@@ -25,6 +27,10 @@ internal sealed class SourceStateReporter(string source, Action<SourceState>? ch
         else if (_last == SourceState.Open)
         {
             Diagnostics.RxFactorioMeter.SourcesOpen.Add(-1, tag);
+        }
+        else if (_last is null)
+        {
+            Diagnostics.RxFactorioMeter.SourcesOpen.Add(0, tag);
         }
         _last = state;
         changed?.Invoke(state);

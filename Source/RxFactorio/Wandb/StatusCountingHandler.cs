@@ -1,11 +1,18 @@
+using System.Globalization;
+using RxFactorio.Diagnostics;
+
 namespace RxFactorio.Wandb;
 
 /// <summary>
-/// Counts every attempt's outcome by status in <see cref="WandbCounters"/>. It sits inside the
-/// resilience handler, so each retry is counted as the attempt it is.
+/// Counts every attempt's outcome by status on <see cref="RxFactorioMeter"/> (<c>rxfactorio.http.attempts</c>).
+/// It sits inside the resilience handler, so each retry is counted as the attempt it is.
 /// </summary>
-internal sealed class StatusCountingHandler(WandbCounters counters) : DelegatingHandler
+internal sealed class StatusCountingHandler : DelegatingHandler
 {
+    /// <summary>The label of an attempt's outcome: its status code, or <c>"error"</c> without a response (refused, reset, timed out).</summary>
+    internal static string StatusOf(HttpResponseMessage? response) =>
+        response is null ? "error" : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -15,10 +22,10 @@ internal sealed class StatusCountingHandler(WandbCounters counters) : Delegating
         }
         catch
         {
-            counters.AddResponse(WandbCounters.StatusOf(null));
+            RxFactorioMeter.AddAttempt(StatusOf(null));
             throw;
         }
-        counters.AddResponse(WandbCounters.StatusOf(response));
+        RxFactorioMeter.AddAttempt(StatusOf(response));
         return response;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 using Refit;
+using RxFactorio.Diagnostics;
 
 namespace RxFactorio.Wandb;
 
@@ -20,7 +21,7 @@ public sealed partial class WandbConnection
     internal async Task<UpsertResult> UpsertBucketAsync(UpsertBucketVariables variables, CancellationToken cancellationToken)
     {
         const string operation = "UpsertBucket";
-        Counters.AddRequest();
+        RxFactorioMeter.HttpRequests.Add(1);
         var request = new GraphQlRequest<UpsertBucketVariables>(WandbQueries.UpsertBucket, variables, operation);
         var response = await Call(() => _api.UpsertBucketAsync(request, WandbRequestKind.UpsertBucket, operation, cancellationToken), operation, variables.Entity, variables.Project, cancellationToken).ConfigureAwait(false);
         var data = EnsureGraphQl(response, operation, variables.Entity, variables.Project);
@@ -29,7 +30,7 @@ public sealed partial class WandbConnection
         var project = bucket?.Project?.Name;
         if (bucket is null || string.IsNullOrEmpty(entity) || string.IsNullOrEmpty(project))
         {
-            Counters.AddFailedRequest();
+            RxFactorioMeter.HttpFailures.Add(1);
             throw new WandbRequestException(operation, Options.NetLocation, response.StatusCode, null,
                 $"W&B {operation} at {Options.NetLocation} returned no bucket with project and entity names; cannot build the file_stream URL.");
         }
@@ -39,7 +40,7 @@ public sealed partial class WandbConnection
     internal async Task<FileStreamResponse> FileStreamAsync(string entity, string project, string runId, FileStreamRequest body, CancellationToken cancellationToken)
     {
         const string operation = "file_stream";
-        Counters.AddRequest();
+        RxFactorioMeter.HttpRequests.Add(1);
         var response = await Call(() => _api.FileStreamAsync(entity, project, runId, body, WandbRequestKind.FileStream, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -70,7 +71,7 @@ public sealed partial class WandbConnection
 
     private WandbRequestException TransportFailure(string operation, string? entity, string? project, Exception e)
     {
-        Counters.AddFailedRequest();
+        RxFactorioMeter.HttpFailures.Add(1);
         var why = e switch
         {
             TimeoutRejectedException => "timed out (retries used up)",
@@ -91,7 +92,7 @@ public sealed partial class WandbConnection
         }
         if (!response.IsSuccessful || response.Content is null)
         {
-            Counters.AddFailedRequest();
+            RxFactorioMeter.HttpFailures.Add(1);
             // NOTE: not response.Error as the inner exception: it carries the raw body (which may echo the key).
             throw new WandbRequestException(operation, Options.NetLocation, response.StatusCode, null,
                 $"W&B {operation} at {Options.NetLocation} returned an unreadable response ({ServerText(response.Error?.Message) ?? "no body"}).");
@@ -99,13 +100,13 @@ public sealed partial class WandbConnection
         var errors = ErrorMessages(response.Content.Errors);
         if (errors is not null)
         {
-            Counters.AddFailedRequest();
+            RxFactorioMeter.HttpFailures.Add(1);
             throw new WandbRequestException(operation, Options.NetLocation, response.StatusCode, errors,
                 $"W&B {operation} at {Options.NetLocation} failed with a GraphQL error: {errors}");
         }
         if (response.Content.Data is not { } data)
         {
-            Counters.AddFailedRequest();
+            RxFactorioMeter.HttpFailures.Add(1);
             throw new WandbRequestException(operation, Options.NetLocation, response.StatusCode, null,
                 $"W&B {operation} at {Options.NetLocation} returned no data.");
         }
@@ -114,7 +115,7 @@ public sealed partial class WandbConnection
 
     private WandbRequestException Failure(IApiResponse response, string operation, string? entity, string? project)
     {
-        Counters.AddFailedRequest();
+        RxFactorioMeter.HttpFailures.Add(1);
         var status = response.StatusCode ?? 0;
         var serverMessage = ServerMessage(response.HasResponseError(out var apiError) ? apiError.Content : null);
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)

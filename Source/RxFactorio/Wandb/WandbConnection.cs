@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Refit;
+using RxFactorio.Diagnostics;
 using RxFactorio.Runs;
 
 namespace RxFactorio.Wandb;
@@ -19,7 +20,7 @@ public sealed partial class WandbConnection : IDisposable
     private readonly SecretRedactor _redactor;
     private readonly RetryWaitCutoff _cutoff;
 
-    private WandbConnection(WandbOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff)
+    private WandbConnection(WandbOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time, SecretRedactor redactor, RetryWaitCutoff cutoff)
     {
         _redactor = redactor;
         _cutoff = cutoff;
@@ -27,16 +28,12 @@ public sealed partial class WandbConnection : IDisposable
         _http = http;
         LoggerFactory = loggerFactory;
         TimeProvider = time;
-        Counters = counters;
         _logger = loggerFactory.CreateLogger("RxFactorio.Wandb");
         _api = RestService.ForGenerated<IWandbApi>(http, WandbRefit.CreateRefitSettings());
     }
 
     /// <summary>The validated options.</summary>
     public WandbOptions Options { get; }
-
-    /// <summary>Counters for every request and run of this connection.</summary>
-    internal WandbCounters Counters { get; }
 
     /// <summary>The clock for heartbeats, retry waits and timeouts.</summary>
     public TimeProvider TimeProvider { get; }
@@ -63,7 +60,6 @@ public sealed partial class WandbConnection : IDisposable
         options.Validate();
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
-        var counters = new WandbCounters();
         var auth = new WandbAuthHandler(options.BaseUrl, credentials, options.UserAgent)
         {
             InnerHandler = innerHandler ?? new SocketsHttpHandler
@@ -74,15 +70,15 @@ public sealed partial class WandbConnection : IDisposable
         };
         var redactor = new SecretRedactor(credentials);
         var cutoff = new RetryWaitCutoff(timeProvider);
-        var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), counters, redactor, cutoff);
-        resilience.InnerHandler = new StatusCountingHandler(counters) { InnerHandler = auth };
+        var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), redactor, cutoff);
+        resilience.InnerHandler = new StatusCountingHandler { InnerHandler = auth };
         var http = new HttpClient(resilience, disposeHandler: true)
         {
             BaseAddress = new Uri(options.BaseUrl.ToString().TrimEnd('/')),
             // NOTE: attempt and total timeouts live in the resilience pipeline (on the TimeProvider).
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return new WandbConnection(options, http, loggerFactory, timeProvider, counters, redactor, cutoff);
+        return new WandbConnection(options, http, loggerFactory, timeProvider, redactor, cutoff);
     }
 
     /// <summary>A client for one run; call <see cref="WandbRunClient.StartAsync"/> first.</summary>
@@ -102,7 +98,7 @@ public sealed partial class WandbConnection : IDisposable
     public async Task<WandbViewer> ViewerAsync(CancellationToken cancellationToken = default)
     {
         const string operation = "Viewer";
-        Counters.AddRequest();
+        RxFactorioMeter.HttpRequests.Add(1);
         var request = new GraphQlRequest<NoVariables>(WandbQueries.Viewer, new NoVariables(), operation);
         var response = await Call(() => _api.ViewerAsync(request, WandbRequestKind.GraphQl, operation, cancellationToken), operation, null, null, cancellationToken).ConfigureAwait(false);
         var data = EnsureGraphQl(response, operation, null, null);

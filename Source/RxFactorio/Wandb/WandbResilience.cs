@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using RxFactorio.Diagnostics;
 
 namespace RxFactorio.Wandb;
 
@@ -21,12 +22,12 @@ namespace RxFactorio.Wandb;
 /// </summary>
 internal static class WandbResilience
 {
-    public static ResilienceHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double>? jitter = null)
+    public static ResilienceHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double>? jitter = null)
     {
         jitter ??= Random.Shared.NextDouble;
-        var graphQl = Build(options, time, logger, counters, redactor, cutoff, jitter, WandbRequestKind.GraphQl);
-        var upsert = Build(options, time, logger, counters, redactor, cutoff, jitter, WandbRequestKind.UpsertBucket);
-        var fileStream = Build(options, time, logger, counters, redactor, cutoff, jitter, WandbRequestKind.FileStream);
+        var graphQl = Build(options, time, logger, redactor, cutoff, jitter, WandbRequestKind.GraphQl);
+        var upsert = Build(options, time, logger, redactor, cutoff, jitter, WandbRequestKind.UpsertBucket);
+        var fileStream = Build(options, time, logger, redactor, cutoff, jitter, WandbRequestKind.FileStream);
         return new ResilienceHandler(request => WandbRequestKind.Of(request) switch
         {
             WandbRequestKind.FileStream => fileStream,
@@ -36,7 +37,7 @@ internal static class WandbResilience
     }
 
     private static ResiliencePipeline<HttpResponseMessage> Build(
-        WandbOptions options, TimeProvider time, ILogger logger, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double> jitter, string kind)
+        WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double> jitter, string kind)
     {
         var isFileStream = kind == WandbRequestKind.FileStream;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
@@ -79,7 +80,7 @@ internal static class WandbResilience
                         args.Outcome.Result?.Dispose();
                         throw new RetryWaitCutException(delay);
                     }
-                    counters.AddRetry(WandbCounters.StatusOf(args.Outcome.Result));
+                    RxFactorioMeter.AddRetry(StatusCountingHandler.StatusOf(args.Outcome.Result));
                     return TimeSpan.Zero;
                 },
             });

@@ -230,7 +230,6 @@ internal sealed class WandbRunClient
             {
                 _pending.Enqueue(new PreparedRequest(new FileStreamRequest(), 0, 0));
             }
-            _connection.Counters.AddHeartbeat();
             await DrainAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -331,8 +330,8 @@ internal sealed class WandbRunClient
             case WandbRunState.Created:
                 throw new InvalidOperationException($"W&B run {Run.RunId} was not started; call StartAsync first.");
             default:
-                _connection.Counters.AddBatchSkipped();
-                _connection.Counters.AddRowsDropped(rows);
+                RxFactorioMeter.BatchesSkipped.Add(1);
+                RxFactorioMeter.RowsDropped.Add(rows);
                 _logger.LogDebug("W&B run {RunId} is {State}; batch of {Rows} rows not sent.", Run.RunId, _state, rows);
                 return false;
         }
@@ -359,7 +358,7 @@ internal sealed class WandbRunClient
             _pending.Dequeue();
             Interlocked.Add(ref _historyOffset, request.HistoryLines);
             Interlocked.Add(ref _logOffset, request.LogLines);
-            _connection.Counters.AddRowsSent(request.HistoryLines);
+            RxFactorioMeter.RowsDelivered.Add(request.HistoryLines);
             if (request.NewestRowCompleted is { } completed)
             {
                 var lag = _connection.TimeProvider.GetUtcNow() - completed;
@@ -379,15 +378,15 @@ internal sealed class WandbRunClient
         _state = state;
         var rows = _pending.Sum(r => (long)r.HistoryLines);
         _pending.Clear();
-        _connection.Counters.AddRowsDropped(rows);
+        RxFactorioMeter.RowsDropped.Add(rows);
     }
 
     private void Dropped(string file, FileStreamPacker.DropReason reason, int bytes)
     {
-        _connection.Counters.AddLineDropped();
+        RxFactorioMeter.LinesOversized.Add(1);
         if (file == FileStreamPacker.HistoryFile)
         {
-            _connection.Counters.AddRowsDropped(1);
+            RxFactorioMeter.RowsDropped.Add(1);
         }
         _logger.LogWarning("W&B run {RunId}: dropped a {File} line of {Bytes} bytes ({Reason}; limit {Limit} bytes per line, {RequestLimit} per request).",
             Run.RunId, file, bytes, reason, _options.MaxLineBytes, _options.MaxRequestBytes);

@@ -43,7 +43,7 @@ public sealed class AuthenticationEndToEndTests
             Assert.That(e2e.Server.State.Requests.Select(r => (r.Kind, r.StatusCode)), Is.EqualTo(new[] { (RequestKind.Graphql, 401) }));
             Assert.That(e2e.Server.State.Counters.Unauthorized, Is.EqualTo(1));
             Assert.That(e2e.Server.State.Runs, Is.Empty);
-            Assert.That(e2e.Counters.Retries, Is.Zero);
+            Assert.That(e2e.Meter.Total("rxfactorio.http.retries"), Is.Zero);
         });
     }
 }

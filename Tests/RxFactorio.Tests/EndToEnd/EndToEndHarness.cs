@@ -45,8 +45,8 @@ internal sealed class EndToEndHarness : IAsyncDisposable
     /// <summary>Where the run logs are.</summary>
     public TempDirectory Directory { get; }
 
-    /// <summary>The W&amp;B client's counters.</summary>
-    public WandbCounters Counters => Sink.Counters!;
+    /// <summary>The <c>RxFactorio</c> meter's sums since this rig was built, as <c>/metrics</c> reads them.</summary>
+    public RxFactorio.Cli.Monitoring.MeterTotals Meter { get; } = new();
 
     /// <summary>Everything the W&amp;B client logged (every level).</summary>
     public CapturingLoggerFactory ClientLogs { get; }
@@ -156,6 +156,7 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         Loop.Dispose();
         ClientLogs.Dispose();
         ServerLogs.Dispose();
+        Meter.Dispose();
     }
 }
 

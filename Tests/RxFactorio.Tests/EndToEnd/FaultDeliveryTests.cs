@@ -33,8 +33,8 @@ public sealed class FaultDeliveryTests
         Assert.Multiple(() =>
         {
             Assert.That(FileStreamStatuses(e2e, run), Is.EqualTo(new[] { 200, 200, 500, 500, 500, 500, 500, 500, 200, 200, 200, 200 }));
-            Assert.That(e2e.Counters.Retries, Is.EqualTo(6));
-            Assert.That(e2e.Counters.RetriesByStatus(), Is.EquivalentTo(new Dictionary<string, long> { ["500"] = 6 }));
+            Assert.That(e2e.Meter.Total("rxfactorio.http.retries"), Is.EqualTo(6));
+            Assert.That(e2e.Meter.ByTag("rxfactorio.http.retries"), Is.EquivalentTo(new Dictionary<string, long> { ["500"] = 6 }));
             Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites), "a 500 stores nothing: only the summary line is rewritten");
         });
     }
@@ -56,7 +56,7 @@ public sealed class FaultDeliveryTests
             // The backoff alone would be 1‥10 ms; Retry-After: 1 must make the client wait a whole second. What the
             // client chose to wait is asserted, not the gap between two wall-clock stamps (0.9994 s once).
             Assert.That(retries, Has.Count.EqualTo(1).And.All.Contains("(HTTP 429); retry 1 in 00:00:01."), "Retry-After: 1 honoured");
-            Assert.That(e2e.Counters.Retries, Is.EqualTo(1));
+            Assert.That(e2e.Meter.Total("rxfactorio.http.retries"), Is.EqualTo(1));
             Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites));
         });
     }
@@ -76,7 +76,7 @@ public sealed class FaultDeliveryTests
                 e2e.Server.State.Requests.Where(r => r.Kind == RequestKind.Graphql).Select(r => (r.StatusCode, r.Fault)),
                 Is.EqualTo(new (int, string?)[] { (500, "status:500"), (502, "status:502"), (503, "status:503"), (200, null) }));
             Assert.That(run.UpsertCount, Is.EqualTo(1), "the failed attempts created nothing");
-            Assert.That(e2e.Counters.Retries, Is.EqualTo(3));
+            Assert.That(e2e.Meter.Total("rxfactorio.http.retries"), Is.EqualTo(3));
         });
     }
 
@@ -94,7 +94,7 @@ public sealed class FaultDeliveryTests
             Assert.That(e2e.Server.State.Requests.Where(r => r.Kind == RequestKind.Graphql).Select(r => (r.StatusCode, r.Aborted)),
                 Is.EqualTo(new[] { (0, true), (200, false) }));
             Assert.That(run.UpsertCount, Is.EqualTo(2), "the retry upserted the run the lost answer had created");
-            Assert.That(e2e.Counters.Retries, Is.EqualTo(1));
+            Assert.That(e2e.Meter.Total("rxfactorio.http.retries"), Is.EqualTo(1));
         });
     }
 
@@ -114,7 +114,7 @@ public sealed class FaultDeliveryTests
                 (0, true, "drop:BeforeStore"), (0, true, "drop:BeforeStore"),
                 (200, false, null), (200, false, null), (200, false, null), (200, false, null),
             }));
-            Assert.That(e2e.Counters.Retries, Is.EqualTo(2));
+            Assert.That(e2e.Meter.Total("rxfactorio.http.retries"), Is.EqualTo(2));
             Assert.That(e2e.Server.State.Counters.LinesReplaced, Is.EqualTo(SummaryRewrites), "nothing was stored by the dropped attempts");
         });
     }
@@ -136,7 +136,7 @@ public sealed class FaultDeliveryTests
                 (0, true, "drop:AfterStore"),
                 (200, false, null), (200, false, null), (200, false, null), (200, false, null),
             }));
-            Assert.That(e2e.Counters.Retries, Is.EqualTo(1));
+            Assert.That(e2e.Meter.Total("rxfactorio.http.retries"), Is.EqualTo(1));
             // The retry re-sent offsets 20‥29 (and the summary): all 11 lines replaced what the dropped attempt stored.
             Assert.That(counters.LinesReplaced, Is.EqualTo(SummaryRewrites + LinesPerRequest));
             Assert.That(counters.LinesWritten, Is.EqualTo((5 + 1) * LinesPerRequest));
@@ -169,8 +169,9 @@ public sealed class FaultDeliveryTests
                 Is.EqualTo(Enumerable.Range(1800, Rows).Select(c => Game.IronPlate(c))), "each row's values are its own");
             Assert.That(ServerView.Number(run.Summary!, "_step"), Is.EqualTo(1800 + Rows - 1));
             ServerView.AssertFinished(run);
-            Assert.That(e2e.Counters.Snapshot() is { RowsSent: Rows, RowsDropped: 0, FailedRequests: 0, BatchesSkipped: 0 }, Is.True,
-                e2e.Counters.Snapshot().ToString());
+            Assert.That(
+                new[] { "rxfactorio.rows.delivered", "rxfactorio.rows.dropped", "rxfactorio.http.failures", "rxfactorio.batches.skipped" }.Select(e2e.Meter.Total),
+                Is.EqualTo(new long[] { Rows, 0, 0, 0 }), "every row delivered; nothing dropped, failed or skipped");
         });
         return run;
     }

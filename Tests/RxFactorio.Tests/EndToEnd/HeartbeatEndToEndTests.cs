@@ -30,7 +30,6 @@ public sealed class HeartbeatEndToEndTests
         Assert.Multiple(() =>
         {
             Assert.That(e2e.Server.State.Counters.Heartbeats, Is.Zero, "29.999 s idle: no heartbeat yet");
-            Assert.That(e2e.Counters.Heartbeats, Is.Zero);
             Assert.That(ServerView.FileStreamRequests(e2e.Server.State, run), Has.Count.EqualTo(1));
         });
 
@@ -39,7 +38,6 @@ public sealed class HeartbeatEndToEndTests
         Assert.Multiple(() =>
         {
             Assert.That(e2e.Server.State.Counters.Heartbeats, Is.EqualTo(1), "30 s idle: one {} heartbeat");
-            Assert.That(e2e.Counters.Heartbeats, Is.EqualTo(1));
             Assert.That(ServerView.FileStreamRequests(e2e.Server.State, run).Select(r => (r.At - t0, r.StatusCode)),
                 Is.EqualTo(new[] { (TimeSpan.Zero, 200), (TimeSpan.FromSeconds(30), 200) }));
         });

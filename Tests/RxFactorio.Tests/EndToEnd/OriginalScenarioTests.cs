@@ -60,7 +60,9 @@ public sealed class OriginalScenarioTests
             Assert.That(Kinds(e2e.Server.State), Is.EqualTo(new[] { "graphql UpsertBucket 200", "file_stream 200", "file_stream 200" }),
                 "one upsert, one batch, one complete");
             Assert.That(delivered.OfType<FinishRun>().Single().Reason, Is.EqualTo(RunEndReason.Shutdown));
-            Assert.That(e2e.Counters.Snapshot() with { Requests = 0 }, Is.EqualTo(new RxFactorio.Wandb.WandbStats(0, 0, 0, 10, 0, 0, 0, 0)));
+            Assert.That(
+                new[] { "rxfactorio.http.retries", "rxfactorio.rows.delivered", "rxfactorio.rows.dropped", "rxfactorio.lines.oversized", "rxfactorio.batches.skipped", "rxfactorio.http.failures" }.Select(e2e.Meter.Total),
+                Is.EqualTo(new long[] { 0, 10, 0, 0, 0, 0 }), "no retry, ten rows delivered, nothing dropped, skipped or failed");
         });
     }
 

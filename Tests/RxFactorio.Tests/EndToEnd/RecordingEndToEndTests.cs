@@ -44,8 +44,8 @@ public sealed class RecordingEndToEndTests
             Assert.That(second.FileLines(FakeFileNames.OutputLog).Select(l => l.Key), Is.EqualTo(new long[] { 0, 1 }), "log offsets from 0");
             Assert.That(delivered.OfType<FinishRun>().Select(f => f.Reason), Is.EqualTo(new[] { RunEndReason.SessionChanged, RunEndReason.Shutdown }),
                 "the first session's run ends once the second has played the grace (60 s of game time)");
-            Assert.That(e2e.Counters.RowsSent, Is.EqualTo(200));
-            Assert.That(e2e.Counters.RowsDropped, Is.Zero);
+            Assert.That(e2e.Meter.Total("rxfactorio.rows.delivered"), Is.EqualTo(200));
+            Assert.That(e2e.Meter.Total("rxfactorio.rows.dropped"), Is.Zero);
         });
     }
 

@@ -42,9 +42,8 @@ public sealed class StoppedRunTests
             Assert.That(run.Complete, Is.False, "the client does not complete a run the server stopped");
             Assert.That(delivered.OfType<LogBatch>().SelectMany(b => b.Rows).Select(r => r.Step), Is.EqualTo(new long[] { 1800, 1801, 1802, 1803 }),
                 "the pipeline went on (the batches were handed to the sink)");
-            var counters = e2e.Counters.Snapshot();
-            Assert.That((counters.RowsSent, counters.RowsDropped), Is.EqualTo((2L, 2L)));
-            Assert.That(counters.FailedRequests, Is.Zero);
+            Assert.That((e2e.Meter.Total("rxfactorio.rows.delivered"), e2e.Meter.Total("rxfactorio.rows.dropped")), Is.EqualTo((2L, 2L)));
+            Assert.That(e2e.Meter.Total("rxfactorio.http.failures"), Is.Zero);
             Assert.That(StopLogged(e2e), Is.EqualTo(1), "the stop is logged once");
         });
     }

@@ -18,6 +18,15 @@ namespace RxFactorio.Tests.RunLog;
 /// </summary>
 public sealed class RunLogSinkTests
 {
+    private RxFactorio.Cli.Monitoring.MeterTotals _meter = null!;
+
+    /// <summary>The <c>RxFactorio</c> meter's sums during one test, as <c>/metrics</c> reads them.</summary>
+    [SetUp]
+    public void StartListening() => _meter = new RxFactorio.Cli.Monitoring.MeterTotals();
+
+    [TearDown]
+    public void StopListening() => _meter.Dispose();
+
     private const int RowsPerRequest = 100;
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -107,7 +116,7 @@ public sealed class RunLogSinkTests
                 Is.EqualTo(Enumerable.Range(0, batches * rowsPerBatch).Select(s => s + 0.5)));
             Assert.That(RunLogAck.Load(log) is { Finished: true, HistoryLines: batches * rowsPerBatch }, Is.True);
             Assert.That(SyncedMarker.IsSynced(log), Is.True);
-            Assert.That(sink.Counters!.RowsDropped, Is.Zero);
+            Assert.That(_meter.Total("rxfactorio.rows.dropped"), Is.Zero);
         });
     }
 

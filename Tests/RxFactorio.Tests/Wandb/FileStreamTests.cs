@@ -6,6 +6,15 @@ namespace RxFactorio.Tests.Wandb;
 
 public class FileStreamTests
 {
+    private RxFactorio.Cli.Monitoring.MeterTotals _meter = null!;
+
+    /// <summary>The <c>RxFactorio</c> meter's sums during one test, as <c>/metrics</c> reads them.</summary>
+    [SetUp]
+    public void StartListening() => _meter = new RxFactorio.Cli.Monitoring.MeterTotals();
+
+    [TearDown]
+    public void StopListening() => _meter.Dispose();
+
     [Test]
     public async Task Batch_HistorySummaryAndLog_InOneRequest()
     {
@@ -40,7 +49,7 @@ public class FileStreamTests
         Assert.That(log.GetProperty("content").EnumerateArray().Single().GetString(), Is.EqualTo("2026-01-01T00:00:00.000000 on_built_entity inserter"));
         Assert.That(client.HistoryOffset, Is.EqualTo(2));
         Assert.That(client.LogOffset, Is.EqualTo(1));
-        Assert.That(connection.Counters.RowsSent, Is.EqualTo(2));
+        Assert.That(_meter.Total("rxfactorio.rows.delivered"), Is.EqualTo(2));
     }
 
     [Test]
@@ -124,9 +133,9 @@ public class FileStreamTests
             .Select(l => JsonDocument.Parse(l.GetString()!).RootElement.GetProperty("_step").GetInt64());
         Assert.That(steps, Is.EqualTo(new[] { 1L, 3L }));
         Assert.That(files.GetProperty("output.log").GetProperty("content").GetArrayLength(), Is.EqualTo(1));
-        Assert.That(connection.Counters.LinesDropped, Is.EqualTo(2));
-        Assert.That(connection.Counters.RowsDropped, Is.EqualTo(1));
-        Assert.That(connection.Counters.RowsSent, Is.EqualTo(2));
+        Assert.That(_meter.Total("rxfactorio.lines.oversized"), Is.EqualTo(2));
+        Assert.That(_meter.Total("rxfactorio.rows.dropped"), Is.EqualTo(1));
+        Assert.That(_meter.Total("rxfactorio.rows.delivered"), Is.EqualTo(2));
         Assert.That(client.HistoryOffset, Is.EqualTo(2));
     }
 
@@ -147,9 +156,9 @@ public class FileStreamTests
         Assert.That((first, second), Is.EqualTo((false, false)));
         Assert.That(client.State, Is.EqualTo(WandbRunState.Stopped));
         Assert.That(handler.FileStreamRequests, Has.Count.EqualTo(1));
-        Assert.That(connection.Counters.BatchesSkipped, Is.EqualTo(1));
-        Assert.That(connection.Counters.RowsDropped, Is.EqualTo(2));
-        Assert.That(connection.Counters.RowsSent, Is.EqualTo(1));
+        Assert.That(_meter.Total("rxfactorio.batches.skipped"), Is.EqualTo(1));
+        Assert.That(_meter.Total("rxfactorio.rows.dropped"), Is.EqualTo(2));
+        Assert.That(_meter.Total("rxfactorio.rows.delivered"), Is.EqualTo(1));
     }
 
     [Test]

@@ -5,6 +5,15 @@ namespace RxFactorio.Tests.Wandb;
 
 public class RetryTests
 {
+    private RxFactorio.Cli.Monitoring.MeterTotals _meter = null!;
+
+    /// <summary>The <c>RxFactorio</c> meter's sums during one test, as <c>/metrics</c> reads them.</summary>
+    [SetUp]
+    public void StartListening() => _meter = new RxFactorio.Cli.Monitoring.MeterTotals();
+
+    [TearDown]
+    public void StopListening() => _meter.Dispose();
+
     [Test]
     public async Task ServerError_IsRetried_WithTheIdenticalBody_AndOffsetsWaitForSuccess()
     {
@@ -27,8 +36,8 @@ public class RetryTests
         Assert.That(attempts, Has.Count.EqualTo(2));
         Assert.That(attempts[1].Body, Is.EqualTo(attempts[0].Body));
         Assert.That((client.HistoryOffset, client.LogOffset), Is.EqualTo((2L, 1L)));
-        Assert.That(connection.Counters.Retries, Is.EqualTo(1));
-        Assert.That(connection.Counters.Requests, Is.EqualTo(2), "one upsert + one file_stream; retries are counted apart");
+        Assert.That(_meter.Total("rxfactorio.http.retries"), Is.EqualTo(1));
+        Assert.That(_meter.Total("rxfactorio.http.requests"), Is.EqualTo(2), "one upsert + one file_stream; retries are counted apart");
     }
 
     [Test]
@@ -77,10 +86,10 @@ public class RetryTests
 
         Assert.That(await send.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(handler.FileStreamRequests, Has.Count.EqualTo(9));
-        Assert.That(connection.Counters.Retries, Is.EqualTo(8));
-        Assert.That(connection.Counters.RetriesByStatus(), Is.EquivalentTo(new Dictionary<string, long> { ["502"] = 8 }));
+        Assert.That(_meter.Total("rxfactorio.http.retries"), Is.EqualTo(8));
+        Assert.That(_meter.ByTag("rxfactorio.http.retries"), Is.EquivalentTo(new Dictionary<string, long> { ["502"] = 8 }));
         Assert.That(
-            connection.Counters.ResponsesByStatus(),
+            _meter.ByTag("rxfactorio.http.attempts"),
             Is.EquivalentTo(new Dictionary<string, long> { ["200"] = 2, ["502"] = 8 }),
             "every attempt by status: the upsert, eight 502s, the final 200");
     }
@@ -134,7 +143,7 @@ public class RetryTests
         Assert.That(handler.FileStreamRequests, Has.Count.EqualTo(1));
         Assert.That(client.State, Is.EqualTo(WandbRunState.Failed));
         Assert.That(await client.SendAsync(WandbTestKit.Batch(run, [WandbTestKit.Row(2, ("a", 1))])), Is.False);
-        Assert.That(connection.Counters.RowsDropped, Is.EqualTo(2));
+        Assert.That(_meter.Total("rxfactorio.rows.dropped"), Is.EqualTo(2));
     }
 
     [Test]

@@ -12,6 +12,15 @@ namespace RxFactorio.Tests.Wandb;
 /// </summary>
 public sealed class ShutdownRetryTests
 {
+    private RxFactorio.Cli.Monitoring.MeterTotals _meter = null!;
+
+    /// <summary>The <c>RxFactorio</c> meter's sums during one test, as <c>/metrics</c> reads them.</summary>
+    [SetUp]
+    public void StartListening() => _meter = new RxFactorio.Cli.Monitoring.MeterTotals();
+
+    [TearDown]
+    public void StopListening() => _meter.Dispose();
+
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
     private static (WandbConnection Connection, FakeWandbHandler Handler, FakeTimeProvider Time, CapturingLoggerFactory Logs) Connect()
@@ -44,7 +53,7 @@ public sealed class ShutdownRetryTests
             Assert.That(time.GetUtcNow(), Is.EqualTo(WandbTestKit.Start), "no virtual time passed: the wait was cut, not waited");
             Assert.That(handler.FileStreamRequests, Has.Count.EqualTo(1), "no retry was sent");
             Assert.That(connection.RetryWaitCut.IsCancellationRequested, Is.True);
-            Assert.That(connection.Counters.Retries, Is.Zero);
+            Assert.That(_meter.Total("rxfactorio.http.retries"), Is.Zero);
         });
     }
 

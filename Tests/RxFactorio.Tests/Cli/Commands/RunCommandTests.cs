@@ -63,6 +63,37 @@ public sealed class RunCommandTests() : FakeWandbCliTest("rxf-run-")
         Assert.That(result.Output + result.Error, Does.Not.Contain(Server.ApiKey));
     }
 
+    /// <summary>
+    /// A run stopped in the W&amp;B UI: what comes later is not sent, and both <c>/metrics</c> and the
+    /// end report (read from the meter) say how many rows that was; exit 1.
+    /// </summary>
+    [Test]
+    public async Task Run_StoppedInTheWandbUi_LaterRowsAreReportedAsNotDelivered_ExitsOne()
+    {
+        var lines = File.ReadLines(Parse.RepoFile("samples", "recordings", "freeplay.jsonl")).Take(61).ToArray();
+        var source = Path.Combine(Dir, "events.jsonl");
+        await File.WriteAllLinesAsync(source, lines[..21]);
+        var url = $"http://127.0.0.1:{Prometheus.FreePort()}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await using var run = CliProcess.Start(["run", "--source", source, "--health-url", url, "--batch-window", "200ms"], Online(), Dir);
+
+        await run.WaitUntilAsync(() => Server.State.Runs is [var first] && first.HistoryRows().Count >= 18, "the first rows delivered");
+        Server.MarkStopped(Server.State.Runs.Single().Key);
+        await File.AppendAllLinesAsync(source, lines[21..41]);
+        await run.WaitUntilAsync(() => run.Error.Contains("was stopped in the W&B UI", StringComparison.Ordinal), "the stop to be seen");
+        await File.AppendAllLinesAsync(source, lines[41..]);
+        double dropped = 0;
+        await run.WaitUntilAsync(() => (dropped = Prometheus.Parse(TryGet(http, url + "/metrics").Body).Value("rxfactorio_rows_dropped_total")) > 0,
+            "/metrics to count the rows not sent");
+        await run.SignalAsync("TERM");
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
+        var reported = System.Text.RegularExpressions.Regex.Match(result.Output, @"not delivered: (\d+) row\(s\) dropped, 0 batch\(es\) skipped");
+        Assert.That(reported.Success, Is.True, result.Output);
+        Assert.That(long.Parse(reported.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(dropped), "the rows still assembling at the end are dropped too");
+    }
+
     [Test]
     public async Task Run_Stdin_EndsWhenStdinCloses_ExitsZero()
     {

@@ -47,11 +47,7 @@ public sealed class PrometheusTextTests
     [Test]
     public void Format_SourceOpenGauge_OnePerSource_WithPrintableEscapedLabels()
     {
-        var sources = new SourceStates();
-        sources.Track("/srv/events.pipe")(SourceState.Open);
-        sources.Track("/srv/we\"ird\\\n.jsonl");
-
-        var text = PrometheusText.Format(new MetricsSnapshot { Sources = sources.Snapshot() });
+        var text = PrometheusText.Format(new MetricsSnapshot { SourcesOpen = new Dictionary<string, long> { ["/srv/events.pipe"] = 1, ["/srv/we\"ird\\\n.jsonl"] = 0 } });
         var parsed = Prometheus.Parse(text);
 
         Assert.That(parsed.Value("rxfactorio_source_open{source=\"/srv/events.pipe\"}"), Is.EqualTo(1));
@@ -146,12 +142,14 @@ public sealed class HealthCheckTests
         metrics.Sources.Follow("b.jsonl", recording);
         metrics.SetState(PipelineState.Running);
         Assert.That(health.Check().Sources!.Select(s => s.StateName), Is.EqualTo(new[] { "open", "waiting" }), "open once subscribed, waiting until then");
+        Assert.That(metrics.Snapshot().SourcesOpen, Is.EquivalentTo(new Dictionary<string, long> { ["a.jsonl"] = 1 }), "the meter's rxfactorio.sources.open, as /metrics shows it");
 
         recording.OnCompleted();
         var report = health.Check();
 
         Assert.That(report.Healthy, Is.True);
         Assert.That(report.Sources!.Select(s => (s.Source, s.StateName)), Is.EqualTo(new[] { ("a.jsonl", "closed"), ("b.jsonl", "waiting") }));
+        Assert.That(metrics.Snapshot().SourcesOpen, Is.EquivalentTo(new Dictionary<string, long> { ["a.jsonl"] = 0 }));
     }
 
     [Test]
@@ -196,6 +194,20 @@ public sealed class MonitoringServerTests
     [TestCase("http://127.0.0.1:9464/metrics")]
     public void Prefix_RefusesNonLoopbackOrAPath(string url) =>
         Assert.Throws<SettingsError>(() => MonitoringServer.Prefix(new Uri(url), allowRemote: false));
+
+    [Test]
+    public void Start_OnAPortInUse_IsASettingsErrorNamingTheUrl()
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
+        using var taken = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen(1);
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)taken.LocalEndPoint!).Port}");
+
+        var error = Assert.Throws<SettingsError>(() => MonitoringServer.Start(url, false, metrics, new HealthCheck(metrics, TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+        Assert.That(error!.Message, Does.StartWith($"--health-url {url.GetLeftPart(UriPartial.Authority)}: cannot listen:"));
+    }
 
     [Test]
     public async Task Endpoints_OverRealHttp()
@@ -327,6 +339,22 @@ public sealed class MonitoringServerStartTests
         Assert.That(answer, Does.StartWith(statusLine).And.Contain(contains).And.Contain("Connection: close\r\n"));
         var body = answer[(answer.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
         Assert.That(body, hasBody ? Is.Not.Empty : Is.Empty);
+    }
+
+    [TestCase(15 * 1024, "HTTP/1.1 200 OK\r\n")]
+    [TestCase(17 * 1024, "HTTP/1.1 431 Request Header Fields Too Large\r\n")]
+    public async Task ARequestHeadOver16KiB_Is431(int headerBytes, string statusLine)
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
+        var port = PortOutsideTheEphemeralRange();
+        await using var server = MonitoringServer.Start(new Uri($"http://127.0.0.1:{port}"), false, metrics, new HealthCheck(metrics, TimeProvider.System), Quiet);
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await client.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: {new string('a', headerBytes)}\r\n\r\n"));
+
+        var answer = await ReadToEndAsync(client);
+
+        Assert.That(answer, Does.StartWith(statusLine).And.Contain("Connection: close\r\n"));
     }
 
     private static async Task<string> ReadToEndAsync(System.Net.Sockets.Socket client)

@@ -24,7 +24,9 @@ public sealed class SourceHealthTests
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await using var run = CliProcess.Start(["run", "--source", source, "--mode", "disabled", "--health-url", url], new Dictionary<string, string?> { ["WANDB_DIR"] = _dir }, _dir);
 
-        await run.WaitUntilAsync(() => State(Get(http, url + "/healthz"), source) == "waiting", "/healthz to list the missing file as waiting");
+        // NOTE: /metrics lists a source from its first state on the meter, a moment after /healthz (the host's list) names it.
+        await run.WaitUntilAsync(() => State(Get(http, url + "/healthz"), source) == "waiting" && Prometheus.Parse(Get(http, url + "/metrics").Body).Samples.ContainsKey(gauge),
+            "/healthz and /metrics to list the missing file as waiting");
         var waiting = Get(http, url + "/healthz");
         Assert.That(waiting.StatusCode, Is.EqualTo(HttpStatusCode.OK), waiting.Body);
         Assert.That(Prometheus.Parse(Get(http, url + "/metrics").Body).Samples[gauge], Is.Zero);
