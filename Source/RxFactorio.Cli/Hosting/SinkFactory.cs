@@ -120,6 +120,7 @@ internal static class SinkFactory
                 JobType = settings.Wandb.JobType,
                 Host = Environment.MachineName,
             },
+            CommandLine = environment.Arguments,
             Checkpoints = recovery?.Checkpoints ?? [],
             RecoveredSources = recovery?.RecoveredSources ?? [],
         };

@@ -13,12 +13,14 @@ namespace RxFactorio.RunLog;
 /// <see cref="RunLogAck"/> after each acknowledged request, and sleeps until the log grows (or a
 /// heartbeat is due). Rows gather in the log for up to <see cref="RunLogSinkOptions.SendWindow"/>
 /// (or until a request is full) before they go. An exit record finishes the run on W&amp;B; records
-/// after it (the run resumed) start it again under the same id.
+/// after it (the run resumed) start it again under the same id. Run files (<see cref="RunFiles"/>) go up
+/// with <see cref="RunFilesUploader"/>: metadata and config once the run exists, all four at its exit.
 /// </summary>
 internal sealed partial class RunLogShipper
 {
     private readonly RunLogSink _sink;
     private readonly WandbConnection _connection;
+    private readonly RunFilesUploader _files;
     private readonly RunLogSink.LoggedRun _run;
     private readonly RunLogSinkOptions _options;
     private readonly ILogger _logger;
@@ -35,6 +37,7 @@ internal sealed partial class RunLogShipper
     private WandbRunClient? _client;
     private bool _started;
     private bool _stoppedOnServer;
+    private bool _startFilesUploaded;
     private int _damageReported;
 
     private long _unread;
@@ -46,6 +49,7 @@ internal sealed partial class RunLogShipper
     {
         _sink = sink;
         _connection = connection;
+        _files = new RunFilesUploader(connection, logger);
         _run = run;
         _options = options;
         _logger = logger;
@@ -416,7 +420,7 @@ internal sealed partial class RunLogShipper
         if ((hasData || exitCode is not null) && !_stoppedOnServer)
         {
             Volatile.Write(ref _pendingRows, rows.Count);
-            var client = await StartedClientAsync().ConfigureAwait(false);
+            var client = await StartedClientAsync(uploadStartFiles: exitCode is null).ConfigureAwait(false);
             if (hasData)
             {
                 var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], Summary = summary ?? [] };
@@ -437,7 +441,9 @@ internal sealed partial class RunLogShipper
             }
             if (exitCode is { } code && client.State == WandbRunState.Running)
             {
-                await client.FinishAsync(code, _stopping).ConfigureAwait(false);
+                // NOTE: the files go before "complete", as wandb-core's sender finishes (core/internal/stream/sender.go).
+                var uploaded = await UploadFinishedFilesAsync(client).ConfigureAwait(false);
+                await client.FinishAsync(code, uploaded, _stopping).ConfigureAwait(false);
             }
             _ack = _ack with { HistoryLines = client.HistoryOffset, OutputLines = client.LogOffset };
             if (exitCode is not null)
@@ -469,7 +475,24 @@ internal sealed partial class RunLogShipper
         return true;
     }
 
-    private async Task<WandbRunClient> StartedClientAsync()
+    /// <summary>
+    /// At the run's exit: writes <c>files/</c> again from the log (so a crash and restart leave them right)
+    /// and uploads all of them; a re-upload replaces what W&amp;B has.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> UploadFinishedFilesAsync(WandbRunClient client)
+    {
+        try
+        {
+            RunFiles.RebuildFromLog(_run.Folder);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            LogFilesNotRebuilt(_logger, _run.Folder.RunId, ex.Message);
+        }
+        return await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, RunFiles.All, _stopping).ConfigureAwait(false);
+    }
+
+    private async Task<WandbRunClient> StartedClientAsync(bool uploadStartFiles)
     {
         if (_client is { State: WandbRunState.Running } running)
         {
@@ -496,6 +519,13 @@ internal sealed partial class RunLogShipper
         }
         Entity = client.Entity;
         Project = client.Project;
+        if (uploadStartFiles && !_startFilesUploaded)
+        {
+            // NOTE: metadata and config as soon as the run exists, so the Overview tab fills while the game runs.
+            _startFilesUploaded = true;
+            var uploaded = await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, [RunFiles.Metadata, RunFiles.Config], _stopping).ConfigureAwait(false);
+            await client.ReportUploadedAsync(uploaded, _stopping).ConfigureAwait(false);
+        }
         return client;
     }
 
@@ -552,6 +582,9 @@ internal sealed partial class RunLogShipper
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run log {LogFile} is damaged; the intact records are sent: {Report}")]
     private static partial void LogDamaged(ILogger logger, string logFile, string report);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId}: its files/ could not be written from the run log ({Reason}); uploading them as they are")]
+    private static partial void LogFilesNotRebuilt(ILogger logger, string runId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark a run log synced: {Reason}")]
     private static partial void LogMarkFailed(ILogger logger, string reason);

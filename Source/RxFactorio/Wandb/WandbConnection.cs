@@ -9,18 +9,23 @@ namespace RxFactorio.Wandb;
 /// One HTTP pipeline to one W&amp;B server, shared by all runs: <see cref="HttpClient"/> →
 /// resilience handler (retries, timeouts) → <see cref="WandbAuthHandler"/> → the inner handler
 /// (a <see cref="SocketsHttpHandler"/>, or a test's fake), with a source-generated Refit client on top.
+/// Run files go to the upload URLs CreateRunFiles hands out through a second pipeline WITHOUT
+/// <see cref="WandbAuthHandler"/> (resilience → the inner handler): those URLs are cloud storage, and the
+/// key must never reach them (core/internal/filetransfer/file_transfer_default.go sends only the URL's own headers).
 /// Point it at any server with <see cref="WandbOptions.BaseUrl"/>.
 /// </summary>
 public sealed partial class WandbConnection : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly HttpClient _uploads;
     private readonly IWandbApi _api;
     private readonly ILogger _logger;
     private readonly SecretRedactor _redactor;
     private readonly RetryWaitCutoff _cutoff;
 
-    private WandbConnection(WandbOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff)
+    private WandbConnection(WandbOptions options, HttpClient http, HttpClient uploads, ILoggerFactory loggerFactory, TimeProvider time, WandbCounters counters, SecretRedactor redactor, RetryWaitCutoff cutoff)
     {
+        _uploads = uploads;
         _redactor = redactor;
         _cutoff = cutoff;
         Options = options;
@@ -66,11 +71,7 @@ public sealed partial class WandbConnection : IDisposable
         var counters = new WandbCounters();
         var auth = new WandbAuthHandler(options.BaseUrl, credentials, options.UserAgent)
         {
-            InnerHandler = innerHandler ?? new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AllowAutoRedirect = false,
-            },
+            InnerHandler = innerHandler ?? NewSocketsHandler(),
         };
         var redactor = new SecretRedactor(credentials);
         var cutoff = new RetryWaitCutoff(timeProvider);
@@ -82,8 +83,18 @@ public sealed partial class WandbConnection : IDisposable
             // NOTE: attempt and total timeouts live in the resilience pipeline (on the TimeProvider).
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return new WandbConnection(options, http, loggerFactory, timeProvider, counters, redactor, cutoff);
+        var uploadResilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), counters, redactor, cutoff);
+        uploadResilience.InnerHandler = new StatusCountingHandler(counters) { InnerHandler = innerHandler ?? NewSocketsHandler() };
+        var uploads = new HttpClient(uploadResilience, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        uploads.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
+        return new WandbConnection(options, http, uploads, loggerFactory, timeProvider, counters, redactor, cutoff);
     }
+
+    private static SocketsHttpHandler NewSocketsHandler() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AllowAutoRedirect = false,
+    };
 
     /// <summary>A client for one run; call <see cref="WandbRunClient.StartAsync"/> first.</summary>
     /// <param name="run">The run.</param>
@@ -124,7 +135,11 @@ public sealed partial class WandbConnection : IDisposable
     public CancellationToken RetryWaitCut => _cutoff.Cut;
 
     /// <inheritdoc/>
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _uploads.Dispose();
+    }
 
     internal ILogger Logger => _logger;
 }

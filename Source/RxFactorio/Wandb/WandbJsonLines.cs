@@ -40,7 +40,7 @@ internal static class WandbJsonLines
         w.WriteEndObject();
     });
 
-    /// <summary>The whole summary as one line: the latest values, plus <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c> and <c>_wandb.runtime</c> when known.</summary>
+    /// <summary>The whole summary as one line: the latest values, plus <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c> (from <paramref name="lastRow"/>) and <c>_wandb.runtime</c> when known.</summary>
     public static string SummaryLine(IReadOnlyList<KeyValuePair<string, double>> summary, HistoryRow? lastRow) => Write(w =>
     {
         w.WriteStartObject();
@@ -66,12 +66,14 @@ internal static class WandbJsonLines
             {
                 WriteNumber(w, "_timestamp", UnixSeconds(lastRow.Timestamp));
             }
-            if (!keys.Contains("_wandb") && double.IsFinite(lastRow.Runtime))
-            {
-                w.WriteStartObject("_wandb");
-                w.WriteNumber("runtime", (long)Math.Floor(lastRow.Runtime));
-                w.WriteEndObject();
-            }
+        }
+        // NOTE: the run's _runtime in whole seconds, as wandb-core's summary carries it (core/internal/runsummary).
+        var runtime = lastRow?.Runtime ?? summary.Where(kv => kv.Key == "_runtime").Select(kv => (double?)kv.Value).LastOrDefault();
+        if (!keys.Contains("_wandb") && runtime is { } seconds && double.IsFinite(seconds))
+        {
+            w.WriteStartObject("_wandb");
+            w.WriteNumber("runtime", (long)Math.Floor(seconds));
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     });

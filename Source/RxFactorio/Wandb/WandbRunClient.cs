@@ -7,7 +7,7 @@ namespace RxFactorio.Wandb;
 
 /// <summary>
 /// Talks to W&amp;B for one run: UpsertBucket to create or resume it, then file_stream requests for
-/// history rows, the summary and <c>output.log</c> lines, heartbeats, and the final
+/// history rows, the summary and <c>output.log</c> lines, uploaded run files, heartbeats, and the final
 /// <c>complete</c>. Per-file line offsets advance only when a request succeeds; each request is
 /// built once, so a retry sends exactly the same bytes. Calls are serialized; it is safe to call
 /// <see cref="HeartbeatIfIdleAsync"/> from a timer while a batch is being sent.
@@ -89,7 +89,7 @@ internal sealed class WandbRunClient
     }
 
     /// <summary>
-    /// Creates the run with UpsertBucket, or, when it ran before (after <see cref="FinishAsync"/>, or
+    /// Creates the run with UpsertBucket, or, when it ran before (after <see cref="FinishAsync(int, CancellationToken)"/>, or
     /// <paramref name="resumed"/>), upserts it again under the same run id and continues its offsets.
     /// Entity and project for file_stream come from the response.
     /// </summary>
@@ -254,7 +254,14 @@ internal sealed class WandbRunClient
     /// <param name="exitCode">0 marks the run finished; anything else, failed.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
-    public async Task FinishAsync(int exitCode = 0, CancellationToken cancellationToken = default)
+    public Task FinishAsync(int exitCode = 0, CancellationToken cancellationToken = default) => FinishAsync(exitCode, [], cancellationToken);
+
+    /// <summary>Like <see cref="FinishAsync(int, CancellationToken)"/>, and reports <paramref name="uploaded"/> run files in the same request.</summary>
+    /// <param name="exitCode">0 marks the run finished; anything else, failed.</param>
+    /// <param name="uploaded">Run files just uploaded (file_stream's <c>uploaded</c>).</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
+    public async Task FinishAsync(int exitCode, IReadOnlyList<string> uploaded, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -263,13 +270,39 @@ internal sealed class WandbRunClient
             {
                 return;
             }
-            _pending.Enqueue(new PreparedRequest(new FileStreamRequest { Complete = true, ExitCode = exitCode }, 0, 0));
+            _pending.Enqueue(new PreparedRequest(new FileStreamRequest { Uploaded = uploaded.Count > 0 ? uploaded : null, Complete = true, ExitCode = exitCode }, 0, 0));
             await DrainAsync(cancellationToken).ConfigureAwait(false);
             if (_state == WandbRunState.Running)
             {
                 _state = WandbRunState.Finished;
                 _logger.LogInformation("W&B run {RunId} finished with exit code {ExitCode} ({Lines} history lines).", Run.RunId, exitCode, HistoryOffset);
             }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Tells W&amp;B that run files were uploaded: a file_stream request with only <c>uploaded</c>
+    /// (core/internal/runfiles/saved_file.go <c>FilesUploadedUpdate</c>). Nothing is sent for none, or when the run is not running.
+    /// </summary>
+    /// <param name="uploaded">The files' names in the run.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="WandbRequestException">The request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
+    public async Task ReportUploadedAsync(IReadOnlyList<string> uploaded, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uploaded);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_state != WandbRunState.Running || uploaded.Count == 0)
+            {
+                return;
+            }
+            _pending.Enqueue(new PreparedRequest(new FileStreamRequest { Uploaded = uploaded }, 0, 0));
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
