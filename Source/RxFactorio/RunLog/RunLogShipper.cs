@@ -442,8 +442,8 @@ internal sealed partial class RunLogShipper
             if (exitCode is { } code && client.State == WandbRunState.Running)
             {
                 // NOTE: the files go before "complete", as wandb-core's sender finishes (core/internal/stream/sender.go).
-                var uploaded = await UploadFinishedFilesAsync(client).ConfigureAwait(false);
-                await client.FinishAsync(code, uploaded, _stopping).ConfigureAwait(false);
+                client.AddUploaded(await UploadFinishedFilesAsync(client).ConfigureAwait(false));
+                await client.FinishAsync(code, _stopping).ConfigureAwait(false);
             }
             _ack = _ack with { HistoryLines = client.HistoryOffset, OutputLines = client.LogOffset };
             if (exitCode is not null)
@@ -523,8 +523,7 @@ internal sealed partial class RunLogShipper
         {
             // NOTE: metadata and config as soon as the run exists, so the Overview tab fills while the game runs.
             _startFilesUploaded = true;
-            var uploaded = await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, [RunFiles.Metadata, RunFiles.Config], _stopping).ConfigureAwait(false);
-            await client.ReportUploadedAsync(uploaded, _stopping).ConfigureAwait(false);
+            client.AddUploaded(await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, [RunFiles.Metadata, RunFiles.Config], _stopping).ConfigureAwait(false));
         }
         return client;
     }

@@ -20,6 +20,7 @@ internal sealed class WandbRunClient
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<PreparedRequest> _pending = new();
     private readonly FileStreamPacker _packer;
+    private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
     private long _historyOffset;
     private long _logOffset;
     private long _nextHistoryOffset;
@@ -198,6 +199,10 @@ internal sealed class WandbRunClient
             {
                 requests[lastWithRows] = requests[lastWithRows] with { NewestRowCompleted = rows[^1].Timestamp };
             }
+            if (requests.Count > 0)
+            {
+                requests[0] = requests[0] with { Body = WithUploaded(requests[0].Body) };
+            }
             foreach (var request in requests)
             {
                 _pending.Enqueue(request);
@@ -235,7 +240,7 @@ internal sealed class WandbRunClient
             }
             if (_pending.Count == 0)
             {
-                _pending.Enqueue(new PreparedRequest(new FileStreamRequest(), 0, 0));
+                _pending.Enqueue(new PreparedRequest(WithUploaded(new FileStreamRequest()), 0, 0));
             }
             _connection.Counters.AddHeartbeat();
             await DrainAsync(cancellationToken).ConfigureAwait(false);
@@ -254,14 +259,7 @@ internal sealed class WandbRunClient
     /// <param name="exitCode">0 marks the run finished; anything else, failed.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
-    public Task FinishAsync(int exitCode = 0, CancellationToken cancellationToken = default) => FinishAsync(exitCode, [], cancellationToken);
-
-    /// <summary>Like <see cref="FinishAsync(int, CancellationToken)"/>, and reports <paramref name="uploaded"/> run files in the same request.</summary>
-    /// <param name="exitCode">0 marks the run finished; anything else, failed.</param>
-    /// <param name="uploaded">Run files just uploaded (file_stream's <c>uploaded</c>).</param>
-    /// <param name="cancellationToken">Cancels the requests.</param>
-    /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
-    public async Task FinishAsync(int exitCode, IReadOnlyList<string> uploaded, CancellationToken cancellationToken = default)
+    public async Task FinishAsync(int exitCode = 0, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -270,7 +268,7 @@ internal sealed class WandbRunClient
             {
                 return;
             }
-            _pending.Enqueue(new PreparedRequest(new FileStreamRequest { Uploaded = uploaded.Count > 0 ? uploaded : null, Complete = true, ExitCode = exitCode }, 0, 0));
+            _pending.Enqueue(new PreparedRequest(WithUploaded(new FileStreamRequest { Complete = true, ExitCode = exitCode }), 0, 0));
             await DrainAsync(cancellationToken).ConfigureAwait(false);
             if (_state == WandbRunState.Running)
             {
@@ -285,28 +283,32 @@ internal sealed class WandbRunClient
     }
 
     /// <summary>
-    /// Tells W&amp;B that run files were uploaded: a file_stream request with only <c>uploaded</c>
-    /// (core/internal/runfiles/saved_file.go <c>FilesUploadedUpdate</c>). Nothing is sent for none, or when the run is not running.
+    /// Run files were uploaded: their names go in the <c>uploaded</c> list of the next file_stream request
+    /// (rows, heartbeat or <c>complete</c>), as wandb-core merges a <c>FilesUploadedUpdate</c> into the next
+    /// request (core/internal/runfiles/saved_file.go, core/internal/filestream/filestreamrequest.go).
     /// </summary>
     /// <param name="uploaded">The files' names in the run.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <exception cref="WandbRequestException">The request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
-    public async Task ReportUploadedAsync(IReadOnlyList<string> uploaded, CancellationToken cancellationToken = default)
+    public void AddUploaded(IReadOnlyList<string> uploaded)
     {
         ArgumentNullException.ThrowIfNull(uploaded);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        lock (_uploaded)
         {
-            if (_state != WandbRunState.Running || uploaded.Count == 0)
-            {
-                return;
-            }
-            _pending.Enqueue(new PreparedRequest(new FileStreamRequest { Uploaded = uploaded }, 0, 0));
-            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            _uploaded.UnionWith(uploaded);
         }
-        finally
+    }
+
+    /// <summary>The request with the files uploaded since the last request, which then count as reported.</summary>
+    private FileStreamRequest WithUploaded(FileStreamRequest request)
+    {
+        lock (_uploaded)
         {
-            _gate.Release();
+            if (_uploaded.Count == 0)
+            {
+                return request;
+            }
+            var names = _uploaded.Order(StringComparer.Ordinal).ToList();
+            _uploaded.Clear();
+            return request with { Uploaded = names };
         }
     }
 

@@ -57,8 +57,8 @@ public sealed class OriginalScenarioTests
             Assert.That(ServerView.Number(summary, "_step"), Is.EqualTo(1809));
             Assert.That(ServerView.Number(summary, "_runtime"), Is.EqualTo(18));
             ServerView.AssertFinished(run);
-            Assert.That(Kinds(e2e.Server.State), Is.EqualTo(new[] { "graphql UpsertBucket 200", "file_stream 200", "file_stream 200" }),
-                "one upsert, one batch, one complete");
+            Assert.That(Kinds(e2e.Server.State), Is.EqualTo(new[] { "graphql UpsertBucket 200", "file_stream 200", "graphql CreateRunFiles 200", "file_stream 200" }),
+                "one upsert, one batch, the run files, one complete");
             Assert.That(delivered.OfType<FinishRun>().Single().Reason, Is.EqualTo(RunEndReason.Shutdown));
             Assert.That(e2e.Counters.Snapshot() with { Requests = 0 }, Is.EqualTo(new RxFactorio.Wandb.WandbStats(0, 0, 0, 10, 0, 0, 0, 0)));
         });
@@ -112,9 +112,9 @@ public sealed class OriginalScenarioTests
             ServerView.AssertFinished(second);
             Assert.That(Kinds(e2e.Server.State), Is.EqualTo(new[]
             {
-                "graphql UpsertBucket 200", "file_stream 200", "file_stream 200",
-                "graphql UpsertBucket 200", "file_stream 200", "file_stream 200",
-            }), "the old run is completed before the new one is created");
+                "graphql UpsertBucket 200", "file_stream 200", "graphql CreateRunFiles 200", "file_stream 200",
+                "graphql UpsertBucket 200", "file_stream 200", "graphql CreateRunFiles 200", "file_stream 200",
+            }), "the old run is completed (its files first) before the new one is created");
             Assert.That(delivered.OfType<FinishRun>().Select(f => f.Reason), Is.EqualTo(new[] { RunEndReason.NewSession, RunEndReason.Shutdown }));
         });
     }
