@@ -346,6 +346,7 @@ internal sealed partial class RunLogShipper
         }
         var rows = ImmutableArray.CreateBuilder<HistoryRow>();
         var lines = new List<string>();
+        var errorLines = ImmutableHashSet.CreateBuilder<int>();
         ImmutableArray<KeyValuePair<string, double>>? summary = null;
         int? exitCode = null;
         var lastNum = _ack.RecordNum;
@@ -386,10 +387,10 @@ internal sealed partial class RunLogShipper
                         rows.Add(RunLogReader.ToRow(record.History));
                         break;
                     case Record.RecordTypeOneofCase.OutputRaw:
-                        RunLogReader.AddLines(lines, record.OutputRaw.Line);
+                        AddLines(lines, errorLines, record.OutputRaw.Line, RunLogReader.IsStderr(record.OutputRaw));
                         break;
                     case Record.RecordTypeOneofCase.Output:
-                        RunLogReader.AddLines(lines, record.Output.Line);
+                        AddLines(lines, errorLines, record.Output.Line, RunLogReader.IsStderr(record.Output));
                         break;
                     case Record.RecordTypeOneofCase.Summary:
                         summary = Summary(record.Summary);
@@ -423,7 +424,7 @@ internal sealed partial class RunLogShipper
             var client = await StartedClientAsync(uploadStartFiles: exitCode is null).ConfigureAwait(false);
             if (hasData)
             {
-                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], Summary = summary ?? [] };
+                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], ErrorLines = errorLines.ToImmutable(), Summary = summary ?? [] };
                 if (!await client.SendAsync(batch, _stopping).ConfigureAwait(false))
                 {
                     if (client.State != WandbRunState.Stopped)
@@ -554,6 +555,17 @@ internal sealed partial class RunLogShipper
             }.ToRunInfo();
         }
         return null;
+    }
+
+    /// <summary>An output record's lines, noting which are stderr lines.</summary>
+    private static void AddLines(List<string> lines, ImmutableHashSet<int>.Builder errorLines, string text, bool stderr)
+    {
+        var first = lines.Count;
+        RunLogReader.AddLines(lines, text);
+        for (var i = first; stderr && i < lines.Count; i++)
+        {
+            errorLines.Add(i);
+        }
     }
 
     private static ImmutableArray<KeyValuePair<string, double>> Summary(SummaryRecord record)

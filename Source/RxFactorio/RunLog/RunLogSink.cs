@@ -509,9 +509,9 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         if (batch.LogLines.Length > 0)
         {
             var now = Now;
-            foreach (var line in batch.LogLines)
+            for (var i = 0; i < batch.LogLines.Length; i++)
             {
-                writer.WriteOutput(line, now);
+                writer.WriteOutput(batch.LogLines[i], now, stderr: batch.ErrorLines.Contains(i));
             }
         }
         if (batch.Rows.Length > 0 || batch.Summary.Length > 0)

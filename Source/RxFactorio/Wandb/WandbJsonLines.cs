@@ -79,13 +79,15 @@ internal static class WandbJsonLines
     });
 
     /// <summary>
-    /// An <c>output.log</c> line in wandb-core's legacy console format:
-    /// <c>&lt;UTC time, microseconds, no Z&gt; &lt;text&gt;</c>. Line breaks in the text become spaces.
+    /// An <c>output.log</c> line in wandb-core's legacy console format
+    /// (core/internal/runconsolelogs/runlogschangemodel.go <c>LegacyFormat</c>):
+    /// <c>[ERROR ]&lt;UTC time, microseconds, no Z&gt; &lt;text&gt;</c>, where <c>ERROR </c> marks a stderr line
+    /// (the frontend parses it). Line breaks in the text become spaces.
     /// </summary>
-    public static string LogLine(DateTimeOffset time, string text)
+    public static string LogLine(DateTimeOffset time, string text, bool stderr = false)
     {
         var stamp = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
-        return stamp + " " + text.Replace('\r', ' ').Replace('\n', ' ');
+        return (stderr ? "ERROR " : "") + stamp + " " + text.Replace('\r', ' ').Replace('\n', ' ');
     }
 
     /// <summary>The config as UpsertBucket's JSON string: every top-level key wrapped as <c>{"value": …}</c>; <c>null</c> values are left out.</summary>

@@ -192,7 +192,7 @@ internal sealed class WandbRunClient
             }
             var summary = batch.Summary.IsDefaultOrEmpty ? null : WandbJsonLines.SummaryLine(batch.Summary, _lastRow);
             var now = _connection.TimeProvider.GetUtcNow();
-            var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select(l => WandbJsonLines.LogLine(now, l)).ToList();
+            var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select((l, i) => WandbJsonLines.LogLine(now, l, batch.ErrorLines.Contains(i))).ToList();
             var requests = _packer.Pack(history, summary, log, _nextHistoryOffset, _nextLogOffset, Dropped);
             var lastWithRows = requests.FindLastIndex(r => r.HistoryLines > 0);
             if (lastWithRows >= 0)

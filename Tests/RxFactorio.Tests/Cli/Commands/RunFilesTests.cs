@@ -14,13 +14,22 @@ namespace RxFactorio.Tests.Cli.Commands;
 /// </summary>
 public sealed class RunFilesTests
 {
-    private static readonly string Recording = Parse.RepoFile("samples", "recordings", "two-sessions.jsonl");
+    private static readonly string Sample = Parse.RepoFile("samples", "recordings", "two-sessions.jsonl");
     private static readonly string[] FileNames = ["config.yaml", "output.log", "wandb-metadata.json", "wandb-summary.json"];
 
     private string _dir = "";
+    private string _recording = "";
 
+    /// <summary>The two-session sample with its 2nd line (cycle 300) again as its 6th, after cycle 303: a stale cycle, which the run's log gets as an error line.</summary>
     [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("rxf-runfiles-").FullName;
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("rxf-runfiles-").FullName;
+        var lines = File.ReadAllLines(Sample).ToList();
+        lines.Insert(5, lines[1]);
+        _recording = Path.Combine(_dir, "two-sessions-one-stale.jsonl");
+        File.WriteAllLines(_recording, lines);
+    }
 
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
@@ -37,7 +46,7 @@ public sealed class RunFilesTests
     };
 
     /// <summary>A replay command whose notes carry something key-shaped (the server's own key), which the metadata must not show.</summary>
-    private static string[] ReplayArgs(FakeWandbServer keyOwner) => ["replay", Recording, "--notes", $"key={keyOwner.ApiKey}"];
+    private string[] ReplayArgs(FakeWandbServer keyOwner) => ["replay", _recording, "--notes", $"key={keyOwner.ApiKey}"];
 
     [Test]
     public async Task OnlineReplay_UploadsTheFourRunFiles_ReportsThemUploaded_AndNeverSendsTheKeyToStorage()
@@ -58,6 +67,7 @@ public sealed class RunFilesTests
             AssertSummaryMatchesTheStreamedOne(run);
             AssertOutputMatchesTheStreamedLines(run);
         }
+        AssertTheStaleLineIsAnErrorLineOfTheFirstRun(server);
     }
 
     [Test]
@@ -87,9 +97,22 @@ public sealed class RunFilesTests
             AssertSummaryMatchesTheStreamedOne(run);
             AssertOutputMatchesTheStreamedLines(run);
         }
+        AssertTheStaleLineIsAnErrorLineOfTheFirstRun(synced);
     }
 
-    private static void AssertMetadata(FakeRun run, FakeWandbServer keyOwner)
+    /// <summary>wandb-core's stderr form in file_stream (<c>ERROR &lt;time&gt; &lt;text&gt;</c>); output.log keeps the text only.</summary>
+    private void AssertTheStaleLineIsAnErrorLineOfTheFirstRun(FakeWandbServer server)
+    {
+        var first = server.State.Runs.Single(r => r.Config["session_id"]!.GetValue<string>() == "freeplay_36000");
+        var errors = first.Lines(FakeFileNames.OutputLog).Where(l => l.StartsWith("ERROR ", StringComparison.Ordinal)).ToList();
+        Assert.That(errors, Has.Count.EqualTo(1));
+        Assert.That(errors[0], Does.Match(@"^ERROR \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6} "));
+        Assert.That(Text(errors[0]), Does.StartWith($"{_recording}:6: StaleCycle: cycle 300 of session 'freeplay_36000' is not after step 303"));
+        Assert.That(first.RunFile("output.log")!.Text, Does.Contain("\n" + Text(errors[0]) + "\n").Or.StartWith(Text(errors[0]) + "\n"));
+        Assert.That(server.State.Runs.Where(r => r != first).SelectMany(r => r.Lines(FakeFileNames.OutputLog)), Has.None.StartWith("ERROR "));
+    }
+
+    private void AssertMetadata(FakeRun run, FakeWandbServer keyOwner)
     {
         var text = run.RunFile("wandb-metadata.json")!.Text;
         var metadata = JsonNode.Parse(text)!.AsObject();
@@ -97,12 +120,12 @@ public sealed class RunFilesTests
         Assert.That(metadata["program"]!.GetValue<string>(), Is.EqualTo("rxfactorio"));
         Assert.That(metadata["host"]!.GetValue<string>(), Is.EqualTo(System.Environment.MachineName));
         Assert.That(metadata["os"]!.GetValue<string>(), Is.EqualTo(RuntimeInformation.OSDescription));
-        Assert.That(metadata["args"]!.AsArray().Select(a => a!.GetValue<string>()), Is.EqualTo(new[] { "replay", Recording, "--notes", "key=[redacted]" }));
+        Assert.That(metadata["args"]!.AsArray().Select(a => a!.GetValue<string>()), Is.EqualTo(new[] { "replay", _recording, "--notes", "key=[redacted]" }));
         var started = DateTimeOffset.Parse(metadata["startedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         Assert.That(started, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(10)));
         var rxfactorio = metadata["rxfactorio"]!.AsObject();
         Assert.That(rxfactorio["version"]!.GetValue<string>(), Does.Match(@"^\d+\.\d+\.\d+"));
-        Assert.That(rxfactorio["source"]!.GetValue<string>(), Does.Contain("two-sessions.jsonl"));
+        Assert.That(rxfactorio["source"]!.GetValue<string>(), Is.EqualTo(_recording));
         var session = rxfactorio["session"]!.AsObject();
         Assert.That(session["session_id"]!.GetValue<string>(), Is.EqualTo(run.Config["session_id"]!.GetValue<string>()));
         Assert.That(session["level_name"]!.GetValue<string>(), Is.EqualTo("freeplay"));
