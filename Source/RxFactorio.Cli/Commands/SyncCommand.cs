@@ -55,7 +55,7 @@ internal static class SyncCommand
                         ownsConnection: true);
                     foreach (var result in await sink.SyncAsync([.. target], ct))
                     {
-                        failed += result.Outcome is RunLogUploadOutcome.Failed or RunLogUploadOutcome.Unreadable ? 1 : 0;
+                        failed += result.Outcome is RunLogUploadOutcome.Failed or RunLogUploadOutcome.Unreadable or RunLogUploadOutcome.Refused ? 1 : 0;
                         var where = result.Entity is null ? "" : $"  {RunUrls.For(settings.Wandb.BaseUrl, result.Entity, result.Project, result.RunId)}";
                         await environment.Output.WriteLineAsync(
                             $"{result.Outcome.ToString().ToLowerInvariant(),-14} {RxFactorio.Diagnostics.Printable.Of(result.LogFile, 200)}  rows sent {result.RowsSent}{where}{(result.Problem is null ? "" : $"  ({result.Problem})")}");

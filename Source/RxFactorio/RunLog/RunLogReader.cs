@@ -185,6 +185,35 @@ internal static class RunLogReader
         }
     }
 
+    /// <summary>
+    /// Who wrote the log, from its first run record: <c>null</c> for rxfactorio (its telemetry label,
+    /// or the <c>rxfactorio/…</c> platform of logs written before the label), otherwise a short
+    /// description such as <c>wandb 0.19.1</c>. A log without a run record is nobody's: <c>null</c>.
+    /// </summary>
+    /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
+    /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log (bad header).</exception>
+    /// <exception cref="IOException">The file cannot be read; the message names the path.</exception>
+    public static string? ForeignWriter(string path)
+    {
+        using var reader = LevelDbLogReader.Open(path);
+        foreach (var (_, record) in ReadRecords(reader))
+        {
+            if (record.RecordTypeCase != Record.RecordTypeOneofCase.Run)
+            {
+                continue;
+            }
+            var telemetry = record.Run.Telemetry;
+            if (telemetry?.Label?.CodeString == Wandb.WandbTelemetry.CodeString || telemetry?.Platform.StartsWith("rxfactorio/", StringComparison.Ordinal) == true)
+            {
+                return null;
+            }
+            var version = telemetry?.CliVersion is { Length: > 0 } v ? " " + Diagnostics.Printable.Of(v, 40) : "";
+            var label = telemetry?.Label?.CodeString is { Length: > 0 } code ? $" ({Diagnostics.Printable.Of(code, 40)})" : "";
+            return $"wandb{version}{label}";
+        }
+        return null;
+    }
+
     internal static HistoryRow ToRow(HistoryRecord history)
     {
         long step = history.Step?.Num ?? 0;

@@ -34,6 +34,8 @@ internal sealed partial class RunLogShipper
     private RunLogAck _ack = new();
     private long _readOffset;
     private RunInfo? _runInfo;
+    private TelemetryRecord? _telemetry;
+    private readonly List<MetricRecord> _definitions = [];
     private WandbRunClient? _client;
     private bool _started;
     private bool _stoppedOnServer;
@@ -398,6 +400,11 @@ internal sealed partial class RunLogShipper
                     case Record.RecordTypeOneofCase.Exit:
                         exitCode = record.Exit.ExitCode;
                         break;
+                    case Record.RecordTypeOneofCase.Metric when !_definitions.Contains(record.Metric):
+                        // A definition written later (e.g. with a resumed run's record): the next config update carries it.
+                        _definitions.Add(record.Metric);
+                        _client?.Metrics.Define(record.Metric);
+                        break;
                 }
                 if (full)
                 {
@@ -421,7 +428,7 @@ internal sealed partial class RunLogShipper
         if ((hasData || exitCode is not null) && !_stoppedOnServer)
         {
             Volatile.Write(ref _pendingRows, rows.Count);
-            var client = await StartedClientAsync(uploadStartFiles: exitCode is null).ConfigureAwait(false);
+            var client = await StartedClientAsync(rows, uploadStartFiles: exitCode is null).ConfigureAwait(false);
             if (hasData)
             {
                 var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], ErrorLines = errorLines.ToImmutable(), Summary = summary ?? [] };
@@ -493,7 +500,11 @@ internal sealed partial class RunLogShipper
         return await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, RunFiles.All, _stopping).ConfigureAwait(false);
     }
 
-    private async Task<WandbRunClient> StartedClientAsync(bool uploadStartFiles)
+    /// <summary>
+    /// The running client, or a new one started; the metric definitions cover <paramref name="firstRows"/> from the first upsert on.
+    /// With <paramref name="uploadStartFiles"/>, a new run's metadata and config files go up once it exists.
+    /// </summary>
+    private async Task<WandbRunClient> StartedClientAsync(IEnumerable<HistoryRow> firstRows, bool uploadStartFiles)
     {
         if (_client is { State: WandbRunState.Running } running)
         {
@@ -503,7 +514,13 @@ internal sealed partial class RunLogShipper
         {
             await _sink.WaitForTurnAsync(_run, _stopping).ConfigureAwait(false);
         }
-        var client = _connection.CreateRunClient(_runInfo!);
+        var metrics = new RunMetricDefinitions();
+        _definitions.ForEach(metrics.Define);
+        foreach (var row in firstRows)
+        {
+            metrics.Expand(row);
+        }
+        var client = _connection.CreateRunClient(_runInfo!, _telemetry, metrics);
         client.ContinueAt(_ack.HistoryLines, _ack.OutputLines);
         await client.StartAsync(resumed: _started, _stopping).ConfigureAwait(false);
         if (client.State != WandbRunState.Running)
@@ -529,32 +546,44 @@ internal sealed partial class RunLogShipper
         return client;
     }
 
-    /// <summary>The run's identity from the log's first run record; <c>null</c> while there is none.</summary>
+    /// <summary>
+    /// The run's identity from the log's first run record, with its telemetry and the metric
+    /// definitions written right after it; <c>null</c> while there is no run record.
+    /// </summary>
     private RunInfo? ReadRunInfo()
     {
         using var reader = LevelDbLogReader.Open(LogFile);
+        RunInfo? info = null;
         foreach (var (_, record) in RunLogReader.ReadRecords(reader))
         {
-            if (record.RecordTypeCase != Record.RecordTypeOneofCase.Run)
+            if (info is null && record.RecordTypeCase == Record.RecordTypeOneofCase.Run)
             {
-                continue;
+                var config = new List<KeyValuePair<string, string>>();
+                foreach (var item in record.Run.Config?.Update ?? [])
+                {
+                    config.Add(new(RunLogReader.ItemKey(item.Key, item.NestedKey), item.ValueJson));
+                }
+                _telemetry = record.Run.Telemetry;
+                info = new RunLogContents
+                {
+                    Path = LogFile,
+                    RunId = record.Run.RunId,
+                    DisplayName = record.Run.DisplayName,
+                    Attributes = RunLogReader.Attributes(record.Run),
+                    Config = config,
+                    Report = reader.Report,
+                }.ToRunInfo();
             }
-            var config = new List<KeyValuePair<string, string>>();
-            foreach (var item in record.Run.Config?.Update ?? [])
+            else if (record.RecordTypeCase == Record.RecordTypeOneofCase.Metric)
             {
-                config.Add(new(RunLogReader.ItemKey(item.Key, item.NestedKey), item.ValueJson));
+                _definitions.Add(record.Metric);
             }
-            return new RunLogContents
+            else if (info is not null)
             {
-                Path = LogFile,
-                RunId = record.Run.RunId,
-                DisplayName = record.Run.DisplayName,
-                Attributes = RunLogReader.Attributes(record.Run),
-                Config = config,
-                Report = reader.Report,
-            }.ToRunInfo();
+                break;
+            }
         }
-        return null;
+        return info;
     }
 
     /// <summary>An output record's lines, noting which are stderr lines.</summary>

@@ -194,6 +194,14 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
                 results[i] = new RunLogUploadResult(log, "", RunLogUploadOutcome.Unreadable, 0, null, null, "not a run-<id>.wandb file");
                 continue;
             }
+            if (ForeignWriter(log) is { } writer)
+            {
+                // NOTE: rxfactorio's model holds numbers per key; a W&B SDK log may hold strings, nested values,
+                // media and no exit record. Refused whole rather than uploaded with parts invented or dropped.
+                results[i] = new RunLogUploadResult(log, runId!, RunLogUploadOutcome.Refused, 0, null, null,
+                    $"written by {writer}, not by rxfactorio: nothing was sent; upload this file with W&B's own `wandb sync`, which keeps all of it");
+                continue;
+            }
             var folder = new RunFolder(Path.GetDirectoryName(Path.GetFullPath(log))!, runId!);
             if (Ship([folder]).Count == 0)
             {
@@ -216,6 +224,18 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
             results[index] = new RunLogUploadResult(logFiles[index], folder.RunId, outcome, shipper.RowsSent, shipper.Entity, shipper.Project, problem);
         }
         return [.. results.Select(r => r!)];
+    }
+
+    private static string? ForeignWriter(string log)
+    {
+        try
+        {
+            return RunLogReader.ForeignWriter(log);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null; // NOTE: unreadable logs are reported by Ship, with the reason.
+        }
     }
 
     /// <inheritdoc />

@@ -22,6 +22,9 @@ internal enum RunLogUploadOutcome
     /// <summary>The log holds no run record; nothing was sent.</summary>
     Unreadable,
 
+    /// <summary>Another program wrote the log (the W&amp;B SDK); nothing was sent: <c>wandb sync</c> uploads it faithfully.</summary>
+    Refused,
+
     /// <summary>The server stopped the run or refused part of it; not marked synced.</summary>
     Failed,
 }

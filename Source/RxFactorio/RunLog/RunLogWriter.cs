@@ -104,7 +104,10 @@ internal sealed class RunLogWriter : IDisposable
         return new RunLogWriter(log, options, existing.LastRecordNum, existing);
     }
 
-    /// <summary>Writes the run record: ids, display name, config, start time (§7: required before any data record).</summary>
+    /// <summary>
+    /// Writes the run record (ids, display name, config, start time, telemetry; §7: required before any
+    /// data record), then the metric definitions of <see cref="Wandb.GameTimeAxis"/>.
+    /// </summary>
     /// <param name="run">The run.</param>
     /// <param name="startTime">When the run started (wall clock).</param>
     /// <param name="resumed">Whether this run record continues a run that exists on W&amp;B.</param>
@@ -120,7 +123,7 @@ internal sealed class RunLogWriter : IDisposable
             StartTime = Timestamp.FromDateTimeOffset(startTime),
             Resumed = resumed,
             Config = new ConfigRecord(),
-            Telemetry = new TelemetryRecord { Platform = _options.Platform },
+            Telemetry = Wandb.WandbTelemetry.Record(_options.Platform),
             RunGroup = RunLogJson.WellFormed(_options.Attributes.Group ?? ""),
             JobType = RunLogJson.WellFormed(_options.Attributes.JobType ?? ""),
             Notes = RunLogJson.WellFormed(_options.Attributes.Notes ?? ""),
@@ -135,6 +138,10 @@ internal sealed class RunLogWriter : IDisposable
             record.Config.Update.Add(new ConfigItem { Key = key, ValueJson = RunLogJson.Value(value is string s ? RunLogJson.WellFormed(s) : value) });
         }
         Append(new Record { Run = record });
+        foreach (var definition in Wandb.GameTimeAxis.Definitions)
+        {
+            Append(new Record { Metric = definition.Clone() });
+        }
     }
 
     /// <summary>Writes one history row: <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c> and every value, with <c>step.num</c> set.</summary>

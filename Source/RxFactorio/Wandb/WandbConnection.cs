@@ -98,10 +98,12 @@ public sealed partial class WandbConnection : IDisposable
 
     /// <summary>A client for one run; call <see cref="WandbRunClient.StartAsync"/> first.</summary>
     /// <param name="run">The run.</param>
-    internal WandbRunClient CreateRunClient(RunInfo run)
+    /// <param name="telemetry">The run record's telemetry; with it the config carries <c>_wandb</c>.</param>
+    /// <param name="metrics">The run's metric definitions for <c>_wandb.m</c>.</param>
+    internal WandbRunClient CreateRunClient(RunInfo run, RunLog.Proto.TelemetryRecord? telemetry = null, RunMetricDefinitions? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return new WandbRunClient(this, run);
+        return new WandbRunClient(this, run, telemetry, metrics);
     }
 
     /// <summary>Checks the key with the <c>Viewer</c> query and returns the account's default entity.</summary>

@@ -90,19 +90,47 @@ internal static class WandbJsonLines
         return (stderr ? "ERROR " : "") + stamp + " " + text.Replace('\r', ' ').Replace('\n', ' ');
     }
 
-    /// <summary>The config as UpsertBucket's JSON string: every top-level key wrapped as <c>{"value": …}</c>; <c>null</c> values are left out.</summary>
-    public static string ConfigJson(IEnumerable<KeyValuePair<string, object?>> config) => Write(w =>
+    /// <summary>
+    /// The config as UpsertBucket's JSON string: every top-level key wrapped as <c>{"value": …}</c>
+    /// (<c>null</c> values are left out), then W&amp;B's own <c>_wandb</c> when the run has telemetry:
+    /// <c>cli_version</c>, <c>t</c> and <c>m</c>, as wandb-core's <c>AddInternalData</c> adds them
+    /// (<c>core/internal/runconfig/runconfig.go</c>).
+    /// </summary>
+    public static string ConfigJson(IEnumerable<KeyValuePair<string, object?>> config, RunLog.Proto.TelemetryRecord? telemetry = null, RunMetricDefinitions? metrics = null) => Write(w =>
     {
         w.WriteStartObject();
         foreach (var (key, value) in config)
         {
-            if (value is null)
+            if (value is null || (telemetry is not null && key == "_wandb"))
             {
                 continue;
             }
             w.WriteStartObject(key);
             w.WritePropertyName("value");
             WriteValue(w, value);
+            w.WriteEndObject();
+        }
+        if (telemetry is not null)
+        {
+            w.WriteStartObject("_wandb");
+            w.WriteStartObject("value");
+            if (telemetry.CliVersion.Length > 0)
+            {
+                w.WriteString("cli_version", telemetry.CliVersion);
+            }
+            w.WritePropertyName("t");
+            WandbTelemetry.WriteTo(w, telemetry);
+            w.WritePropertyName("m");
+            if (metrics is null)
+            {
+                w.WriteStartArray();
+                w.WriteEndArray();
+            }
+            else
+            {
+                metrics.WriteTo(w);
+            }
+            w.WriteEndObject();
             w.WriteEndObject();
         }
         w.WriteEndObject();

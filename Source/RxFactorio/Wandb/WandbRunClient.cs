@@ -28,10 +28,13 @@ internal sealed class WandbRunClient
     private long _lastRequestTicks;
     private HistoryRow? _lastRow;
     private bool _offsetsPinned;
+    private bool _configStale;
     private volatile WandbRunState _state = WandbRunState.Created;
 
-    internal WandbRunClient(WandbConnection connection, RunInfo run)
+    internal WandbRunClient(WandbConnection connection, RunInfo run, RunLog.Proto.TelemetryRecord? telemetry = null, RunMetricDefinitions? metrics = null)
     {
+        Telemetry = telemetry;
+        Metrics = metrics ?? new RunMetricDefinitions();
         _connection = connection;
         _options = connection.Options;
         _logger = connection.LoggerFactory.CreateLogger<WandbRunClient>();
@@ -42,6 +45,15 @@ internal sealed class WandbRunClient
 
     /// <summary>The run.</summary>
     public RunInfo Run { get; }
+
+    /// <summary>The run record's telemetry: with it, the config carries W&amp;B's <c>_wandb</c> (<c>cli_version</c>, <c>t</c>, <c>m</c>).</summary>
+    public RunLog.Proto.TelemetryRecord? Telemetry { get; }
+
+    /// <summary>
+    /// The run's metric definitions for <c>_wandb.m</c>; rows sent define the keys its globs match,
+    /// and the config is sent again (UpsertBucket) after a batch that defined new ones.
+    /// </summary>
+    public RunMetricDefinitions Metrics { get; }
 
     /// <summary>Where the client is in the run's life.</summary>
     public WandbRunState State => _state;
@@ -108,36 +120,15 @@ internal sealed class WandbRunClient
                 _logger.LogWarning("W&B run {RunId} is {State}; not starting it again.", Run.RunId, _state);
                 return;
             }
-            // NOTE: the run log's own attributes win; the options only fill what the log leaves empty (older logs).
-            var attributes = Run.Attributes.Or(new RunAttributes { Tags = _options.Tags, Group = _options.Group, Notes = _options.Notes, JobType = _options.JobType });
-            var variables = new UpsertBucketVariables
-            {
-                Id = StorageId,
-                Name = Run.RunId,
-                Project = _options.Project,
-                Entity = _options.Entity,
-                GroupName = attributes.Group,
-                // NOTE: as wandb-core (runupserter.go, nullify.NilIfZero): an empty name is null, so W&B names the run.
-                DisplayName = string.IsNullOrEmpty(Run.DisplayName) ? null : Run.DisplayName,
-                Notes = attributes.Notes,
-                Config = WandbJsonLines.ConfigJson(Run.Config),
-                Host = attributes.Host,
-                JobType = attributes.JobType,
-                Tags = attributes.Tags.IsDefaultOrEmpty ? null : attributes.Tags,
-            };
             UpsertResult result;
             try
             {
-                result = await _connection.UpsertBucketAsync(variables, cancellationToken).ConfigureAwait(false);
+                result = await UpsertAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (WandbRequestException)
             {
                 Abandon(WandbRunState.Failed);
                 throw;
-            }
-            finally
-            {
-                Touch();
             }
             Entity = result.Entity;
             Project = result.Project;
@@ -185,6 +176,7 @@ internal sealed class WandbRunClient
             foreach (var row in rows)
             {
                 history.Add(WandbJsonLines.HistoryLine(row));
+                _configStale |= Telemetry is not null && Metrics.Expand(row);
             }
             if (rows.Length > 0)
             {
@@ -210,6 +202,7 @@ internal sealed class WandbRunClient
                 _nextLogOffset += request.LogLines;
             }
             await DrainAsync(cancellationToken).ConfigureAwait(false);
+            await RefreshConfigAsync(cancellationToken).ConfigureAwait(false);
             return _state == WandbRunState.Running;
         }
         finally
@@ -309,6 +302,58 @@ internal sealed class WandbRunClient
             var names = _uploaded.Order(StringComparer.Ordinal).ToList();
             _uploaded.Clear();
             return request with { Uploaded = names };
+        }
+    }
+
+    private async Task<UpsertResult> UpsertAsync(CancellationToken cancellationToken)
+    {
+        // NOTE: the run log's own attributes win; the options only fill what the log leaves empty (older logs).
+        var attributes = Run.Attributes.Or(new RunAttributes { Tags = _options.Tags, Group = _options.Group, Notes = _options.Notes, JobType = _options.JobType });
+        var variables = new UpsertBucketVariables
+        {
+            Id = StorageId,
+            Name = Run.RunId,
+            Project = _options.Project,
+            Entity = _options.Entity,
+            GroupName = attributes.Group,
+            // NOTE: as wandb-core (runupserter.go, nullify.NilIfZero): an empty name is null, so W&B names the run.
+            DisplayName = string.IsNullOrEmpty(Run.DisplayName) ? null : Run.DisplayName,
+            Notes = attributes.Notes,
+            Config = WandbJsonLines.ConfigJson(Run.Config, Telemetry, Metrics),
+            Host = attributes.Host,
+            JobType = attributes.JobType,
+            Tags = attributes.Tags.IsDefaultOrEmpty ? null : attributes.Tags,
+        };
+        try
+        {
+            return await _connection.UpsertBucketAsync(variables, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Touch();
+        }
+    }
+
+    /// <summary>
+    /// Sends the config again when rows defined new metrics (wandb-core's upserter does the same,
+    /// debounced). A failure is only a warning: the rows are delivered, and the next batch tries again.
+    /// </summary>
+    private async Task RefreshConfigAsync(CancellationToken cancellationToken)
+    {
+        if (!_configStale || _state != WandbRunState.Running)
+        {
+            return;
+        }
+        try
+        {
+            var result = await UpsertAsync(cancellationToken).ConfigureAwait(false);
+            StorageId = result.StorageId ?? StorageId;
+            _configStale = false;
+        }
+        catch (WandbRequestException e)
+        {
+            _logger.LogWarning("W&B run {RunId}: the config with {Metrics} metric definitions was not updated ({Reason}); trying again with the next batch.",
+                Run.RunId, Metrics.Count, e.Message);
         }
     }
 

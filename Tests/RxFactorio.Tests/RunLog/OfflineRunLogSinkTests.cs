@@ -102,7 +102,8 @@ public sealed class OfflineRunLogSinkTests : ReactiveTest
         Assert.That(contents.History.Select(r => r.Step), Is.EqualTo(new long[] { 1, 2 }));
         Assert.That(contents.IsFinished);
         var kinds = LevelDbLogReader.ReadAll(log).Records.Select(r => RxFactorio.RunLog.Proto.Record.Parser.ParseFrom(r.Payload).RecordTypeCase.ToString()).ToList();
-        Assert.That(kinds, Is.EqualTo(new[] { "Header", "Run", "History", "Summary", "Exit", "Final", "History", "Summary", "Exit", "Final" }));
+        Assert.That(kinds, Is.EqualTo(new[] { "Header", "Run", "Metric", "Metric", "History", "Summary", "Exit", "Final", "History", "Summary", "Exit", "Final" }),
+            "the game-time axis definitions follow the run record");
         Assert.That(Directory.GetDirectories(Path.Combine(dir.Path, "wandb"), "offline-run-*"), Has.Length.EqualTo(1));
     }
 

@@ -67,7 +67,7 @@ public sealed class RunLogRoundTripTests
         Assert.That(contents.Summary.First(kv => kv.Key == "_step").Value, Is.EqualTo(1803));
         Assert.That(double.IsNaN(contents.Summary[0].Value));
         Assert.That((contents.ExitCode, contents.HasFinal, contents.IsFinished), Is.EqualTo(((int?)0, true, true)));
-        Assert.That((contents.LastRecordNum, contents.RecordCount, contents.UnreadableRecords), Is.EqualTo((10L, 11, 0)));
+        Assert.That((contents.LastRecordNum, contents.RecordCount, contents.UnreadableRecords), Is.EqualTo((12L, 13, 0)), "10 records written, and the two metric definitions after the run record");
         Assert.That(contents.Report.IsClean);
         var info = contents.ToRunInfo()!;
         Assert.That((info.RunId, info.SessionId, info.LevelName, info.StartTick), Is.EqualTo(("abc123xy", "freeplay_216000", "freeplay", 216000L)));
@@ -87,9 +87,16 @@ public sealed class RunLogRoundTripTests
         var (records, _) = LevelDbLogReader.ReadAll(path);
         var parsed = records.Select(r => Record.Parser.ParseFrom(r.Payload)).ToList();
 
-        Assert.That(parsed.Select(r => r.RecordTypeCase), Is.EqualTo(new[] { Record.RecordTypeOneofCase.Header, Record.RecordTypeOneofCase.Run, Record.RecordTypeOneofCase.History }));
-        Assert.That(parsed.Select(r => r.Num), Is.EqualTo(new long[] { 0, 1, 2 }));
-        var history = parsed[2].History;
+        Assert.That(parsed.Select(r => r.RecordTypeCase), Is.EqualTo(new[]
+        {
+            Record.RecordTypeOneofCase.Header, Record.RecordTypeOneofCase.Run,
+            Record.RecordTypeOneofCase.Metric, Record.RecordTypeOneofCase.Metric, Record.RecordTypeOneofCase.History,
+        }));
+        Assert.That(parsed.Select(r => r.Num), Is.EqualTo(new long[] { 0, 1, 2, 3, 4 }));
+        Assert.That(parsed[2].Metric.Name, Is.EqualTo("tick"), "define_metric(\"tick\")");
+        Assert.That((parsed[3].Metric.GlobName, parsed[3].Metric.StepMetric, parsed[3].Metric.Options.StepSync), Is.EqualTo(("*", "tick", true)),
+            "define_metric(\"*\", step_metric=\"tick\")");
+        var history = parsed[4].History;
         Assert.That(history.Step.Num, Is.EqualTo(1801));
         Assert.That(history.Item.Select(i => (i.Key, i.ValueJson)), Is.EqualTo(new[]
         {
@@ -100,7 +107,8 @@ public sealed class RunLogRoundTripTests
             ("tick", "216120"),
         }));
         var run = parsed[1].Run;
-        Assert.That((run.RunId, run.DisplayName, run.StartTime.Seconds, run.Telemetry is not null), Is.EqualTo(("abc123xy", "freeplay_216000_42", Start.ToUnixTimeSeconds(), true)));
+        Assert.That((run.RunId, run.DisplayName, run.StartTime.Seconds), Is.EqualTo(("abc123xy", "freeplay_216000_42", Start.ToUnixTimeSeconds())));
+        Assert.That((run.Telemetry.Label.CodeString, run.Telemetry.CliVersion), Is.EqualTo(("rxfactorio", RxFactorio.Wandb.WandbTelemetry.CliVersion)), "who wrote the log");
     }
 
     [Test]
@@ -146,8 +154,8 @@ public sealed class RunLogRoundTripTests
 
         Assert.That(contents.History.Select(r => r.Step), Is.EqualTo(new long[] { 1, 2 }));
         Assert.That(contents.IsFinished);
-        Assert.That(nums, Is.EqualTo(new[] { (0L, "Header"), (1L, "Run"), (2L, "History"), (5L, "History"), (6L, "Exit"), (7L, "Final") }),
-            "numbers 3 and 4 (the cut exit/final) are never reused");
+        Assert.That(nums, Is.EqualTo(new[] { (0L, "Header"), (1L, "Run"), (2L, "Metric"), (3L, "Metric"), (4L, "History"), (7L, "History"), (8L, "Exit"), (9L, "Final") }),
+            "numbers 5 and 6 (the cut exit/final) are never reused");
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using RxFactorio.FakeWandb;
 using RxFactorio.FakeWandb.State;
+using RxFactorio.RunLog.Proto;
 using RxFactorio.Tests.Support;
 
 namespace RxFactorio.Tests.Cli.Commands;
@@ -99,5 +100,43 @@ public sealed class SyncCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Error, Does.Contain(Path.Combine(_dir, "nothing-here")));
+    }
+    /// <summary>A log as the W&amp;B SDK writes one: its telemetry, a nested config value, a string in a row, and no exit record.</summary>
+    private static string WandbSdkLog(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "run-sdkrun01.wandb");
+        using var log = RxFactorio.RunLog.LevelDbLogWriter.Create(path);
+        void Write(Record record) => log.Append(Google.Protobuf.MessageExtensions.ToByteArray(record));
+        Write(new Record { Header = new HeaderRecord { VersionInfo = new VersionInfo { Producer = "0.19.1" } } });
+        var run = new RunRecord { RunId = "sdkrun01", Project = "elsewhere", Config = new ConfigRecord(), Telemetry = new TelemetryRecord { CliVersion = "0.19.1", PythonVersion = "3.11.8" } };
+        run.Config.Update.Add(new ConfigItem { Key = "model", ValueJson = """{"layers": 4}""" });
+        Write(new Record { Num = 1, Run = run });
+        var history = new HistoryRecord { Step = new HistoryStep { Num = 0 } };
+        history.Item.Add(new HistoryItem { Key = "phase", ValueJson = "\"warmup\"" });
+        history.Item.Add(new HistoryItem { Key = "loss", ValueJson = "0.5" });
+        Write(new Record { Num = 2, History = history });
+        return path;
+    }
+
+    [Test]
+    public async Task ALogTheWandbSdkWrote_IsRefusedWithItsWriterNamed_AndNothingIsSent_WhileOurOwnBesideItSyncs()
+    {
+        await using var server = await FakeWandbServer.StartAsync();
+        var offline = await CliProcess.RunAsync(["replay", Recording], Environment(null));
+        var foreign = WandbSdkLog(Path.Combine(_dir, "wandb", "offline-run-20261201_100000-sdkrun01"));
+
+        var sync = await CliProcess.RunAsync(["sync"], Environment(server));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(offline.ExitCode, Is.Zero, offline.Error);
+            Assert.That(sync.ExitCode, Is.EqualTo(1), "a log not synced is a failure");
+            Assert.That(sync.Output, Does.Contain("refused").And.Contain("written by wandb 0.19.1").And.Contain("wandb sync"), sync.Output);
+            Assert.That(sync.Output, Does.Contain("3 run log(s): 2 synced or already synced, 1 not"));
+            Assert.That(server.State.Runs.Select(r => r.Name), Has.None.EqualTo("sdkrun01"), "no run invented from it");
+            Assert.That(server.State.Runs, Has.Count.EqualTo(2), "our own two runs are uploaded");
+            Assert.That(File.Exists(foreign + ".synced"), Is.False);
+        });
     }
 }
