@@ -27,5 +27,16 @@ public sealed record HistoryRow(long Step, long Tick, double Runtime, DateTimeOf
     }
 
     /// <summary>An estimate of the row's size as a JSON line, in bytes, for batch byte caps.</summary>
-    public int EstimatedBytes => 64 + Values.Sum(kv => kv.Key.Length + 24);
+    public int EstimatedBytes
+    {
+        get
+        {
+            var bytes = 64;
+            foreach (var (key, _) in Values.IsDefault ? [] : Values.AsSpan())
+            {
+                bytes += key.Length + 24;
+            }
+            return bytes;
+        }
+    }
 }

@@ -12,7 +12,7 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
 {
     private readonly IRunSink _sink;
     private readonly IObserver<RunCommand> _delivered;
-    private readonly Queue<RunCommand> _queue = new();
+    private readonly Queue<(RunCommand Command, long Weight)> _queue = new();
     private readonly CancellationTokenSource _cancellation = new();
     private readonly Lock _gate = new();
     private bool _running;
@@ -35,11 +35,12 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
             {
                 return;
             }
-            _queue.Enqueue(value);
-            if (value is LogBatch queued)
+            var weight = value is LogBatch queued ? Weight(queued) : 0;
+            _queue.Enqueue((value, weight));
+            if (value is LogBatch batch)
             {
-                Diagnostics.RxFactorioMeter.RowsPending.Add(queued.Rows.Length);
-                Diagnostics.RxFactorioMeter.BytesPending.Add(Weight(queued));
+                Diagnostics.RxFactorioMeter.RowsPending.Add(batch.Rows.Length);
+                Diagnostics.RxFactorioMeter.BytesPending.Add(weight);
             }
             if (_running)
             {
@@ -81,13 +82,14 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
         while (true)
         {
             RunCommand command;
+            long weight;
             lock (_gate)
             {
                 if (_stopped)
                 {
                     return;
                 }
-                if (!_queue.TryDequeue(out command!))
+                if (!_queue.TryDequeue(out var next))
                 {
                     _running = false;
                     if (!_sourceCompleted)
@@ -96,6 +98,7 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
                     }
                     break;
                 }
+                (command, weight) = next;
             }
             try
             {
@@ -110,7 +113,7 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
                 Stop(ex);
                 return;
             }
-            Count(command);
+            Count(command, weight);
             _delivered.OnNext(command);
         }
         Finish();
@@ -119,21 +122,32 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
     // NOTE: under _gate; rows abandoned in the queue are no longer pending.
     private void DropQueued()
     {
-        Diagnostics.RxFactorioMeter.RowsPending.Add(-_queue.OfType<LogBatch>().Sum(b => (long)b.Rows.Length));
-        Diagnostics.RxFactorioMeter.BytesPending.Add(-_queue.OfType<LogBatch>().Sum(Weight));
+        Diagnostics.RxFactorioMeter.RowsPending.Add(-_queue.Sum(q => q.Command is LogBatch b ? (long)b.Rows.Length : 0));
+        Diagnostics.RxFactorioMeter.BytesPending.Add(-_queue.Sum(q => q.Weight));
         _queue.Clear();
     }
 
-    private static long Weight(LogBatch batch) =>
-        batch.Rows.Sum(r => (long)r.EstimatedBytes) + batch.LogLines.Sum(l => (long)l.Length);
+    private static long Weight(LogBatch batch)
+    {
+        long weight = 0;
+        foreach (var row in batch.Rows.IsDefault ? [] : batch.Rows.AsSpan())
+        {
+            weight += row.EstimatedBytes;
+        }
+        foreach (var line in batch.LogLines.IsDefault ? [] : batch.LogLines.AsSpan())
+        {
+            weight += line.Length;
+        }
+        return weight;
+    }
 
-    private static void Count(RunCommand command)
+    private static void Count(RunCommand command, long weight)
     {
         switch (command)
         {
             case LogBatch batch:
                 Diagnostics.RxFactorioMeter.RowsPending.Add(-batch.Rows.Length);
-                Diagnostics.RxFactorioMeter.BytesPending.Add(-Weight(batch));
+                Diagnostics.RxFactorioMeter.BytesPending.Add(-weight);
                 Diagnostics.RxFactorioMeter.RowsWritten.Add(batch.Rows.Length);
                 Diagnostics.RxFactorioMeter.Batches.Add(1);
                 break;
