@@ -33,7 +33,8 @@ if (!File.Exists(path))
 }
 
 var diagnostics = new DiagnosticCounts(keepFirst: 5);
-var options = new RunOptions { BatchWindow = TimeSpan.FromSeconds(1), MaxBatchRows = 25, Diagnostics = diagnostics };
+// A recording is read as fast as the disk goes: count the session grace in its game time.
+var options = new RunOptions { BatchWindow = TimeSpan.FromSeconds(1), MaxBatchRows = 25, Diagnostics = diagnostics, GraceInGameTime = true };
 var table = new ConsoleTableSink(Console.Out, top: 10);
 var recorder = new RecordingSink();
 var apiKey = Environment.GetEnvironmentVariable("WANDB_API_KEY");

@@ -29,6 +29,16 @@ internal sealed class CommonOptions
 
     public Option<string?> IdleTimeout { get; } = new("--idle-timeout") { Description = "Finish a run after this long without events, e.g. 15m; 0 = never (default 15m)." };
 
+    public Option<string?> SessionGrace { get; } = new("--session-grace") { Description = "Finish a session's run after this long without its events while another session of the same source goes on (a save loaded), e.g. 60s; in game time for replay; 0 = off (default 60s)." };
+
+    public Option<string?> MaxKeysPerRun { get; } = new("--max-keys-per-run") { Description = "The most distinct metric keys a run logs; further keys are dropped with one warning per run (default 10000)." };
+
+    public Option<string?> MaxKeysPerRow { get; } = new("--max-keys-per-row") { Description = "The most metric keys in one row, zero-filled ones included; further keys are dropped with one warning per run (default 5000)." };
+
+    public Option<string?> IncludeKeys { get; } = new("--include-keys") { Description = "Log only metric keys matching these globs, comma-separated, e.g. 'production/*,power/*' (* any characters, / included; ? one)." };
+
+    public Option<string?> ExcludeKeys { get; } = new("--exclude-keys") { Description = "Do not log metric keys matching these globs, comma-separated, e.g. 'consumption/*-barrel'." };
+
     public Option<string?> BatchWindow { get; } = new("--batch-window") { Description = "How long a row waits for more stats of its cycle when no later cycle comes (a paused game) before it is written, e.g. 5s (default 5s)." };
 
     public Option<string?> Every { get; } = new("--every") { Description = "Downsample: log the mean of every N cycles (default 1 = off)." };
@@ -83,6 +93,11 @@ internal sealed class CommonOptions
         Put("runs:idleTimeout", parse.GetValue(IdleTimeout));
         Put("runs:batchWindow", parse.GetValue(BatchWindow));
         Put("runs:every", parse.GetValue(Every));
+        Put("runs:sessionGrace", parse.GetValue(SessionGrace));
+        Put("runs:maxKeysPerRun", parse.GetValue(MaxKeysPerRun));
+        Put("runs:maxKeysPerRow", parse.GetValue(MaxKeysPerRow));
+        Put("runs:includeKeys", parse.GetValue(IncludeKeys));
+        Put("runs:excludeKeys", parse.GetValue(ExcludeKeys));
         if (parse.GetValue(AllowInsecureHttp))
         {
             values["wandb:allowInsecureHttp"] = "true";
@@ -101,6 +116,7 @@ internal sealed class CommonOptions
     }
 
     private IEnumerable<Option> All() =>
-        [Config, Mode, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir, IdleTimeout, BatchWindow, Every, NoZeroFill,
+        [Config, Mode, Project, Entity, BaseUrl, Tags, Group, Notes, JobType, AllowInsecureHttp, Dir, IdleTimeout, SessionGrace, BatchWindow, Every, NoZeroFill,
+            MaxKeysPerRun, MaxKeysPerRow, IncludeKeys, ExcludeKeys,
             ShutdownTimeout, HealthUrl, HealthAllowRemote, LogFormat, Quiet, PrintConfig];
 }

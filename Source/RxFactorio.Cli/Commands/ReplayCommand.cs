@@ -62,7 +62,9 @@ internal static class ReplayCommand
                     .ToArray()
                     .Concat(),
                 WhenRunStageIsFull.Wait, environment, ct,
-                replayBytes: paths.Sum(p => new FileInfo(p).Length));
+                replayBytes: paths.Sum(p => new FileInfo(p).Length),
+                // A recording's sessions are quiet or not in its own game time, whatever the replay's speed.
+                graceInGameTime: true);
         });
         return command;
     }

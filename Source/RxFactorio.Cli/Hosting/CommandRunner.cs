@@ -29,13 +29,15 @@ internal static class CommandRunner
         long? replayBytes = null,
         (IReadOnlyList<string> Paths, string Layer)? sources = null,
         Func<CliSettings, ILogger, RecoveryPlan?>? recover = null,
-        bool liveSources = false)
+        bool liveSources = false,
+        bool graceInGameTime = false)
     {
         CliSettings settings;
         try
         {
             var config = SettingsLoader.Build(parse.GetValue(common.Config), common.ToConfiguration(parse), environment.Variables, environment.WorkingDirectory);
             settings = SettingsLoader.Load(config, environment.WorkingDirectory);
+            settings = settings with { Runs = settings.Runs with { GraceInGameTime = graceInGameTime } };
             if (parse.GetValue(common.PrintConfig))
             {
                 EffectiveConfig.Print(environment.Output, config, settings, environment, sources);

@@ -7,8 +7,8 @@ namespace RxFactorio.Cli.Hosting;
 
 /// <summary>
 /// What <c>run</c> picks up from a previous process for its sources: a checkpoint per source
-/// (<c>&lt;dir&gt;/wandb/checkpoints/</c>) naming the run it fed, to continue under the same id when
-/// the source's next lines are of that run's session; for a tailed file also where to read on.
+/// (<c>&lt;dir&gt;/wandb/checkpoints/</c>) naming the runs it fed, one per session, each to continue
+/// under the same id when the source's next lines of its session come; for a tailed file also where to read on.
 /// A FIFO, stdin or UDP port is not read again: its run continues with the lines that come next.
 /// </summary>
 internal sealed class RecoveryPlan
@@ -35,19 +35,26 @@ internal sealed class RecoveryPlan
             var tailed = LiveSources.Detect(path) == SourceKind.TailedFile;
             var store = new SourceCheckpointStore(directory, path, tracksPosition: tailed);
             plan.Checkpoints[path] = store;
-            if (store.Load() is not { } checkpoint || !OfflineLayout.IsValidRunId(checkpoint.RunId))
+            if (store.Load() is not { } checkpoint)
             {
                 continue;
             }
-            plan.RecoveredSources[checkpoint.RunId] = path;
+            var runs = checkpoint.RunsToContinue.Where(r => OfflineLayout.IsValidRunId(r.RunId)).ToList();
+            foreach (var run in runs)
+            {
+                plan.RecoveredSources[run.RunId] = path;
+            }
             if (!tailed)
             {
-                // A FIFO, stdin or UDP port: its run continues if the first lines after the restart are of its session.
-                if (ResumeFromLog(layout, path, checkpoint.RunId) is { } stream)
+                // A FIFO, stdin or UDP port: each run continues if the lines after the restart are of its session.
+                foreach (var run in runs)
                 {
-                    plan.Runs.Add(stream);
-                    logger.LogInformation("{Source}: run {RunId} continues after step {Step} if the next lines are of its session",
-                        RxFactorio.Diagnostics.Printable.Of(path), checkpoint.RunId, stream.LastStep?.ToString() ?? "-");
+                    if (ResumeFromLog(layout, path, run.RunId) is { } stream && !plan.ContinuesSession(path, stream))
+                    {
+                        plan.Runs.Add(stream);
+                        logger.LogInformation("{Source}: run {RunId} continues after step {Step} if the next lines are of its session",
+                            RxFactorio.Diagnostics.Printable.Of(path), run.RunId, stream.LastStep?.ToString() ?? "-");
+                    }
                 }
                 continue;
             }
@@ -57,21 +64,28 @@ internal sealed class RecoveryPlan
                 continue;
             }
             plan.StartAt[path] = (at, checkpoint.Line, checkpoint.Fingerprint);
-            if (ResumeFromLog(layout, path, checkpoint.RunId) is not { } resumed)
+            foreach (var run in runs)
             {
-                continue;
+                if (ResumeFromLog(layout, path, run.RunId) is not { } resumed || plan.ContinuesSession(path, resumed))
+                {
+                    continue;
+                }
+                plan.Runs.Add(resumed with
+                {
+                    ResumeOffset = checkpoint.Offset,
+                    ResumeLine = checkpoint.Line,
+                    ThroughOffset = run.ThroughOffset,
+                });
+                logger.LogInformation("{Source}: reading on from byte {Offset} (line {Line}), continuing run {RunId} after step {Step}",
+                    path, checkpoint.Offset, checkpoint.Line, run.RunId, resumed.LastStep?.ToString() ?? "-");
             }
-            plan.Runs.Add(resumed with
-            {
-                ResumeOffset = checkpoint.Offset,
-                ResumeLine = checkpoint.Line,
-                ThroughOffset = checkpoint.ThroughOffset,
-            });
-            logger.LogInformation("{Source}: reading on from byte {Offset} (line {Line}), continuing run {RunId} after step {Step}",
-                path, checkpoint.Offset, checkpoint.Line, checkpoint.RunId, resumed.LastStep?.ToString() ?? "-");
         }
         return plan;
     }
+
+    /// <summary>Whether a run of the same session of <paramref name="path"/> is continued already (one run per session).</summary>
+    private bool ContinuesSession(string path, ResumedRun run) =>
+        Runs.Any(r => r.Run.Key.Source == path && r.Run.SessionId == run.Run.SessionId);
 
     /// <summary>The run <paramref name="runId"/> as its log leaves it, to continue from <paramref name="path"/>; <c>null</c> without a readable log.</summary>
     private static ResumedRun? ResumeFromLog(OfflineLayout layout, string path, string runId)

@@ -35,6 +35,11 @@ internal static class EffectiveConfig
         Add("runs:maxBatchRows", s.Runs.MaxBatchRows);
         Add("runs:every", s.Runs.Every);
         Add("runs:zeroFill", s.Runs.ZeroFill);
+        Add("runs:sessionGrace", s.Runs.SessionGrace);
+        Add("runs:maxKeysPerRun", s.Runs.MaxKeysPerRun);
+        Add("runs:maxKeysPerRow", s.Runs.MaxKeysPerRow);
+        Add("runs:includeKeys", string.Join(",", s.Runs.IncludeKeys));
+        Add("runs:excludeKeys", string.Join(",", s.Runs.ExcludeKeys));
         Add("runs:shutdownTimeout", s.ShutdownTimeout);
         Add("health:url", s.HealthUrl?.ToString() ?? "(off)");
         Add("health:allowRemote", s.HealthAllowRemote);

@@ -92,6 +92,11 @@ internal static class SettingsLoader
             MaxBatchRows = reader.Int("runs:maxBatchRows") ?? 500,
             Every = reader.Int("runs:every") ?? 1,
             ZeroFill = reader.Bool("runs:zeroFill") ?? true,
+            SessionGrace = reader.Duration("runs:sessionGrace") ?? RunOptions.DefaultSessionGrace,
+            MaxKeysPerRun = reader.Int("runs:maxKeysPerRun") ?? RunOptions.DefaultMaxKeysPerRun,
+            MaxKeysPerRow = reader.Int("runs:maxKeysPerRow") ?? RunOptions.DefaultMaxKeysPerRow,
+            IncludeKeys = reader.List("runs:includeKeys"),
+            ExcludeKeys = reader.List("runs:excludeKeys"),
         };
         try
         {

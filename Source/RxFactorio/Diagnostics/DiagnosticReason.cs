@@ -53,4 +53,11 @@ public enum DiagnosticReason
 
     /// <summary>A UDP datagram was larger than the receive buffer, so the socket cut it; it was dropped whole.</summary>
     DatagramTruncated,
+
+    /// <summary>
+    /// A history key would take a run or a row past its key limit (<c>runs:maxKeysPerRun</c>,
+    /// <c>runs:maxKeysPerRow</c>); it was dropped. Reported once per run and limit, with how many
+    /// keys that line lost; later drops are counted in the <c>rxfactorio.keys.dropped</c> meter.
+    /// </summary>
+    KeyLimit,
 }

@@ -7,7 +7,7 @@ public static class DiagnosticReasonExtensions
     public static DiagnosticSeverity Severity(this DiagnosticReason reason) => reason switch
     {
         DiagnosticReason.UnknownEventType or DiagnosticReason.StaleCycle => DiagnosticSeverity.Skipped,
-        DiagnosticReason.BadMetricValue or DiagnosticReason.BadOptionalField or DiagnosticReason.ReservedKey => DiagnosticSeverity.PartDropped,
+        DiagnosticReason.BadMetricValue or DiagnosticReason.BadOptionalField or DiagnosticReason.ReservedKey or DiagnosticReason.KeyLimit => DiagnosticSeverity.PartDropped,
         _ => DiagnosticSeverity.Rejected,
     };
 }

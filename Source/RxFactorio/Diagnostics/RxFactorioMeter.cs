@@ -28,6 +28,9 @@ public static class RxFactorioMeter
     internal static readonly Counter<long> Rejected = Meter.CreateCounter<long>(
         "rxfactorio.rejected", "{line}", "Input lines (or values) not accepted, by reason and source.");
 
+    internal static readonly Counter<long> KeysDropped = Meter.CreateCounter<long>(
+        "rxfactorio.keys.dropped", "{key}", "History keys dropped from a row for a key limit (runs:maxKeysPerRun, runs:maxKeysPerRow), by limit and source.");
+
     internal static readonly Counter<long> Rows = Meter.CreateCounter<long>(
         "rxfactorio.rows", "{row}", "History rows completed (one per cycle of a run), per source.");
 

@@ -36,6 +36,7 @@ internal sealed partial class RunLogShipper
     private RunInfo? _runInfo;
     private TelemetryRecord? _telemetry;
     private readonly List<MetricRecord> _definitions = [];
+    private readonly HistoryRecordDecoder _historyDecoder = new();
     private WandbRunClient? _client;
     private bool _started;
     private bool _stoppedOnServer;
@@ -356,8 +357,24 @@ internal sealed partial class RunLogShipper
         var advanced = false;
         using (var reader = LevelDbLogReader.OpenAt(LogFile, _readOffset))
         {
-            foreach (var (log, record) in RunLogReader.ReadRecords(reader))
+            foreach (var log in reader.ReadRecords())
             {
+                // NOTE: history records (nearly all of a log) are decoded from their bytes; anything else is parsed.
+                Record? record = null;
+                if (!_historyDecoder.TryDecode(log.Payload, out var num, out var decodedRow))
+                {
+                    decodedRow = null;
+                    try
+                    {
+                        record = Record.Parser.ParseFrom(log.Payload);
+                    }
+                    catch (Google.Protobuf.InvalidProtocolBufferException)
+                    {
+                        continue;
+                    }
+                    num = record.Num;
+                }
+                var kind = record?.RecordTypeCase ?? Record.RecordTypeOneofCase.History;
                 if (reader.Report.Damage.Count > 0)
                 {
                     if (_run.WriterOpen)
@@ -372,35 +389,35 @@ internal sealed partial class RunLogShipper
                         LogDamaged(_logger, LogFile, reader.Report.ToString());
                     }
                 }
-                if (record.Num != 0 && record.Num <= _ack.RecordNum)
+                if (num != 0 && num <= _ack.RecordNum)
                 {
                     lastEnd = log.End;
                     advanced = true;
                     continue;
                 }
                 var full = false;
-                switch (record.RecordTypeCase)
+                switch (kind)
                 {
                     case Record.RecordTypeOneofCase.History when rows.Count >= _options.RowsPerRequest:
                     case Record.RecordTypeOneofCase.OutputRaw or Record.RecordTypeOneofCase.Output when lines.Count >= 4 * _options.RowsPerRequest:
                         full = true;
                         break;
                     case Record.RecordTypeOneofCase.History:
-                        rows.Add(RunLogReader.ToRow(record.History));
+                        rows.Add(decodedRow ?? RunLogReader.ToRow(record!.History));
                         break;
                     case Record.RecordTypeOneofCase.OutputRaw:
-                        AddLines(lines, errorLines, record.OutputRaw.Line, RunLogReader.IsStderr(record.OutputRaw));
+                        AddLines(lines, errorLines, record!.OutputRaw.Line, RunLogReader.IsStderr(record.OutputRaw));
                         break;
                     case Record.RecordTypeOneofCase.Output:
-                        AddLines(lines, errorLines, record.Output.Line, RunLogReader.IsStderr(record.Output));
+                        AddLines(lines, errorLines, record!.Output.Line, RunLogReader.IsStderr(record.Output));
                         break;
                     case Record.RecordTypeOneofCase.Summary:
-                        summary = Summary(record.Summary);
+                        summary = Summary(record!.Summary);
                         break;
                     case Record.RecordTypeOneofCase.Exit:
-                        exitCode = record.Exit.ExitCode;
+                        exitCode = record!.Exit.ExitCode;
                         break;
-                    case Record.RecordTypeOneofCase.Metric when !_definitions.Contains(record.Metric):
+                    case Record.RecordTypeOneofCase.Metric when !_definitions.Contains(record!.Metric):
                         // A definition written later (e.g. with a resumed run's record): the next config update carries it.
                         _definitions.Add(record.Metric);
                         _client?.Metrics.Define(record.Metric);
@@ -410,7 +427,7 @@ internal sealed partial class RunLogShipper
                 {
                     break;
                 }
-                lastNum = Math.Max(lastNum, record.Num);
+                lastNum = Math.Max(lastNum, num);
                 lastEnd = log.End;
                 advanced = true;
                 if (exitCode is not null)

@@ -510,10 +510,11 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
             SyncedMarker.Clear(folder.LogFile);
         }
         run.Shipper?.Signal();
-        foreach (var old in _runs.Values.Where(r => r.RecoveredUnfinished && r.Writer is null && r.Folder.RunId != id
+        foreach (var old in _runs.Values.Where(r => !start.Resumed && r.RecoveredUnfinished && r.Writer is null && r.Folder.RunId != id
             && _options.RecoveredSources.GetValueOrDefault(r.Folder.RunId) == start.Run.Key.Source).ToList())
         {
-            // The source went on with another run: the crashed process's run there ends, as a session change would end it.
+            // A new run started on the source: the crashed process's runs there that did not resume end (the
+            // run stage forgets them too), as a resting run ends when a new one starts on its source.
             FinishRecovered(old);
         }
     }

@@ -18,7 +18,8 @@ internal sealed class RowAssembler
 
     private readonly RunInfo _run;
     private readonly RunOptions _options;
-    private readonly RunKeyNames _names = new();
+    private readonly RunKeyNames _names;
+    private readonly KeyBudget _keys;
     private readonly HashSet<string> _zeroFillKeys = [];
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
@@ -36,6 +37,8 @@ internal sealed class RowAssembler
     {
         _run = run;
         _options = options;
+        _names = new RunKeyNames(options.MaxKeysPerRun);
+        _keys = new KeyBudget(run, options);
     }
 
     /// <summary>The last step released as a row; -1 before the first.</summary>
@@ -59,7 +62,9 @@ internal sealed class RowAssembler
     public void Seed(long? lastStep, IEnumerable<string> zeroFillKeys, SourcePosition position, long replayedThrough)
     {
         LastStep = lastStep ?? -1;
-        foreach (var key in zeroFillKeys)
+        var keys = zeroFillKeys.ToList();
+        _keys.Seed(keys.Where(k => k != ReservedKeys.Tick));
+        foreach (var key in keys)
         {
             if (RunKeyNames.IsItemKey(key))
             {
@@ -93,6 +98,7 @@ internal sealed class RowAssembler
                 break;
             case GameEvent game:
                 CountEvent(game, before);
+                _keys.EndLine(game.Source, game.LineNumber);
                 if (!Replayed(game))
                 {
                     logLine(FormatLogLine(game));
@@ -155,11 +161,11 @@ internal sealed class RowAssembler
         NoteUnknownValues(stats);
         foreach (var m in stats.Production)
         {
-            _pending[_names.Production(stats.Surface, m.Name)] = m.Value;
+            Put(_pending, _names.Production(stats.Surface, m.Name), m.Value);
         }
         foreach (var m in stats.Consumption)
         {
-            _pending[_names.Consumption(stats.Surface, m.Name)] = m.Value;
+            Put(_pending, _names.Consumption(stats.Surface, m.Name), m.Value);
         }
         foreach (var m in stats.Metrics)
         {
@@ -171,9 +177,19 @@ internal sealed class RowAssembler
             }
             // NOTE: the mod counts frequent events per interval into metrics as events/{name};
             // those add to the count of event lines of the same name rather than replace it.
-            _pending[m.Name] = m.Name.StartsWith(EventsPrefix, StringComparison.Ordinal)
+            Put(_pending, m.Name, m.Name.StartsWith(EventsPrefix, StringComparison.Ordinal)
                 ? _pending.GetValueOrDefault(m.Name) + m.Value
-                : m.Value;
+                : m.Value);
+        }
+        _keys.EndLine(stats.Source, stats.LineNumber);
+    }
+
+    /// <summary>Sets a key of a row, if it is in the row already or the key budget lets it join.</summary>
+    private void Put(Dictionary<string, double> row, string key, double value)
+    {
+        if (row.ContainsKey(key) || _keys.Admit(key, row.Count))
+        {
+            row[key] = value;
         }
     }
 
@@ -224,6 +240,10 @@ internal sealed class RowAssembler
         var key = _names.Event(e.EventName);
         var sampleStep = (e.Tick + TicksPerCycle - 1) / TicksPerCycle;
         var counts = _pending is not null && sampleStep <= _pendingStep ? _pending : _carriedEventCounts;
+        if (!counts.ContainsKey(key) && !_keys.Admit(key, counts.Count))
+        {
+            return;
+        }
         if (counts == _carriedEventCounts && counts.Count == 0)
         {
             _carriedSince = before;
@@ -236,13 +256,16 @@ internal sealed class RowAssembler
         var values = _pending!;
         if (_options.ZeroFill)
         {
+            // NOTE: zero-fill never takes a row past runs:maxKeysPerRow: the fill keys are the run's
+            // (bounded by runs:maxKeysPerRun), and those that do not fit the row are dropped and counted.
             foreach (var key in _zeroFillKeys)
             {
-                if (!IsUnknownThisRow(key))
+                if (!IsUnknownThisRow(key) && !values.ContainsKey(key) && _keys.FitsRow(key, values.Count))
                 {
-                    values.TryAdd(key, 0);
+                    values.Add(key, 0);
                 }
             }
+            _keys.EndLine(_run.Key.Source, _last.Line);
             foreach (var key in values.Keys)
             {
                 if (RunKeyNames.IsItemKey(key))
@@ -279,7 +302,8 @@ internal sealed class RowAssembler
     }
 
     /// <summary>Interns the history keys of one run, so a row costs no string building per value.</summary>
-    private sealed class RunKeyNames
+    /// <param name="capacity">The most names kept (the run's key limit): a line of unknown names cannot grow it without bound.</param>
+    private sealed class RunKeyNames(int capacity)
     {
         private readonly Dictionary<(string Kind, string? Surface, string Name), string> _keys = [];
 
@@ -300,7 +324,10 @@ internal sealed class RowAssembler
             if (!_keys.TryGetValue((kind, surface, name), out var key))
             {
                 key = surface is null ? $"{kind}/{name}" : $"{kind}/{surface}/{name}";
-                _keys.Add((kind, surface, name), key);
+                if (_keys.Count < capacity)
+                {
+                    _keys.Add((kind, surface, name), key);
+                }
             }
             return key;
         }

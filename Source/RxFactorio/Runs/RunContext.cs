@@ -6,10 +6,16 @@ namespace RxFactorio.Runs;
 /// <summary>Everything a run keeps between its groups: identity, row state and summary survive an idle pause.</summary>
 internal sealed class RunContext
 {
-    public RunContext(RunInfo info, RunOptions options)
+    private readonly ISourceRuns _source;
+
+    /// <param name="info">The run.</param>
+    /// <param name="options">The run options.</param>
+    /// <param name="source">The runs of the same source: a source carries several sessions, and its checkpoint keeps them all.</param>
+    public RunContext(RunInfo info, RunOptions options, ISourceRuns source)
     {
         Info = info;
         Rows = new RowAssembler(info, options);
+        _source = source;
     }
 
     public RunInfo Info { get; }
@@ -17,6 +23,9 @@ internal sealed class RunContext
     public RowAssembler Rows { get; }
 
     public Dictionary<string, double> Summary { get; } = [];
+
+    /// <summary>When its session was last seen, for the session grace.</summary>
+    public SessionQuiet Quiet { get; } = new();
 
     /// <summary>How many times this run has been opened; above 1 means it resumed after being idle.</summary>
     public int Openings { get; set; }
@@ -38,18 +47,38 @@ internal sealed class RunContext
     }
 
     /// <summary>The mark of a <see cref="StartRun"/>: nothing of the run is in memory yet.</summary>
-    public SourceMark OpenMark() =>
-        new(Info.Key.Source, OpenedBefore.Offset, OpenedBefore.Line, Math.Max(OpenedThrough, OpenedBefore.Offset), LastStep);
+    public SourceMark OpenMark()
+    {
+        var since = _source.HeldSince() is { } held && held.Offset < OpenedBefore.Offset ? held : OpenedBefore;
+        return new(Info.Key.Source, since.Offset, since.Line, Math.Max(OpenedThrough, OpenedBefore.Offset), LastStep) { Runs = _source.Resumable() };
+    }
 
     /// <summary>The mark once everything emitted so far is in the log: read on from the first event still held in memory.</summary>
     public SourceMark Mark()
     {
         var last = Rows.Last;
         var since = Rows.HeldSince ?? last;
-        return new(Info.Key.Source, since.Offset, since.Line, last.Offset, LastStep);
+        if (_source.HeldSince() is { } held && held.Offset < since.Offset)
+        {
+            since = held;
+        }
+        return new(Info.Key.Source, since.Offset, since.Line, last.Offset, LastStep) { Runs = _source.Resumable() };
     }
 
     private long? LastStep => Rows.LastStep >= 0 ? Rows.LastStep : null;
+
+    /// <summary>This run as a checkpoint keeps it.</summary>
+    public MarkedRun Marked() => new(Info.RunId, Info.SessionId, Math.Max(Rows.Last.Offset, OpenedThrough), LastStep);
+}
+
+/// <summary>What a run needs to know of the other runs of its source.</summary>
+internal interface ISourceRuns
+{
+    /// <summary>The earliest position whose effects some live run of the source holds only in memory.</summary>
+    SourcePosition? HeldSince();
+
+    /// <summary>The runs of the source a restart may continue: live, or resting after idle, the grace or a stop.</summary>
+    IReadOnlyList<MarkedRun> Resumable();
 }
 
 /// <summary>A place in a source: the byte offset just after a line, and that line's number.</summary>

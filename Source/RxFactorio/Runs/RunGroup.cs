@@ -2,7 +2,8 @@ namespace RxFactorio.Runs;
 
 /// <summary>
 /// The events of one run, as <see cref="RunGroupingExtensions.GroupIntoRuns"/> hands them out: a hot
-/// stream that completes when the run ends (a new session, a session switch, idle, or shutdown).
+/// stream that completes when the run ends (a <c>session_init</c> of its session, its session quiet
+/// for the grace while another went on, idle, or shutdown).
 /// Subscribe synchronously when the group arrives, or its first events are missed.
 /// </summary>
 public sealed class RunGroup : IObservable<Events.FactorioEvent>

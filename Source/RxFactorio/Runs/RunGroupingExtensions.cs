@@ -9,11 +9,13 @@ namespace RxFactorio.Runs;
 public static class RunGroupingExtensions
 {
     /// <summary>
-    /// Groups events into runs with <c>GroupByUntil</c>, one active run per source:
-    /// a <c>session_init</c> always starts a new run; an event with no active run starts one; an
-    /// event of another session ends the active run and starts a new one; a run idle for
-    /// <see cref="RunOptions.IdleTimeout"/> ends, and resumes if its session comes back first;
-    /// when <paramref name="events"/> completes, every run ends.
+    /// Groups events into runs with <c>GroupByUntil</c>, one live run per session of a source:
+    /// a <c>session_init</c> always starts a new run (and ends its session's live one); an event of
+    /// a session with no live run starts one; a run whose session has been quiet for
+    /// <see cref="RunOptions.SessionGrace"/> while another session of its source went on ends, as
+    /// does a run idle for <see cref="RunOptions.IdleTimeout"/>, and either resumes if its session
+    /// comes back before a new run starts on the source; when <paramref name="events"/> completes,
+    /// every run ends.
     /// </summary>
     /// <param name="events">The events, serialized and observed on <paramref name="scheduler"/>.</param>
     /// <param name="options">Run options; <c>null</c> uses the defaults.</param>
@@ -27,24 +29,25 @@ public static class RunGroupingExtensions
 
         return Observable.Defer(() =>
         {
-            var router = new RunRouter(options);
-            var started = new Subject<RunKey>();
+            var router = new RunRouter(options, scheduler);
+            var ended = new Subject<RunKey>();
 
             // NOTE: ordering. Route() runs in the key selector's place, before GroupByUntil sees the
-            // event, and when the event starts a run it first pushes the new key into `started`. The
-            // source's previous group has that subject in its duration, so it expires and completes
-            // (flushing and finishing its run downstream, synchronously) before GroupByUntil opens the
-            // new group and hands it the event: the sink sees the old run's last batch and finish
-            // before the new run's start. The idle duration is a Throttle on the group itself; it must
-            // fire on the scheduler the events are observed on, so that an event can never race the
-            // expiry (dotnet/reactive#839). A resumed run reuses its key, so GroupByUntil opens a
-            // fresh group for it only after the idle one is gone.
+            // event, and when the event ends runs (its session's previous play-through, sessions quiet
+            // for the grace) it first pushes their keys into `ended`. Each group has that subject in
+            // its duration, so it expires and completes (flushing and finishing its run downstream,
+            // synchronously) before GroupByUntil opens any new group and hands it the event: the sink
+            // sees the old run's last batch and finish before the new run's start. The idle and grace
+            // durations are Throttles on the group itself; they must fire on the scheduler the events
+            // are observed on, so that an event can never race the expiry (dotnet/reactive#839). A
+            // resumed run reuses its key, so GroupByUntil opens a fresh group for it only after the
+            // resting one is gone.
             return events
-                .Select(e => (Key: router.Route(e, started), Event: e))
+                .Select(e => (Key: router.Route(e, ended), Event: e))
                 .GroupByUntil(
                     x => x.Key,
                     x => x.Event,
-                    group => RunEnds(group.Key, group, started, router, options.IdleTimeout, scheduler))
+                    group => RunEnds(group.Key, group, ended, router, options, scheduler))
                 .Select(group => new RunGroup(
                     group.Finally(() => router.Release(group.Key)),
                     router.Context(group.Key)));
@@ -52,14 +55,19 @@ public static class RunGroupingExtensions
     }
 
     private static IObservable<object> RunEnds(
-        RunKey key, IObservable<FactorioEvent> group, IObservable<RunKey> started, RunRouter router, TimeSpan idle, IScheduler scheduler)
+        RunKey key, IObservable<FactorioEvent> group, IObservable<RunKey> ended, RunRouter router, RunOptions options, IScheduler scheduler)
     {
-        var replaced = started.Where(k => k.Source == key.Source && k != key).Select(k => (object)k);
-        if (idle == TimeSpan.Zero)
+        var ends = new List<IObservable<object>> { ended.Where(k => k == key).Select(k => (object)k) };
+        if (options.IdleTimeout > TimeSpan.Zero)
         {
-            return replaced;
+            ends.Add(group.Throttle(options.IdleTimeout, scheduler).Do(_ => router.MarkIdle(key)).Select(e => (object)e));
         }
-        var idled = group.Throttle(idle, scheduler).Do(_ => router.MarkIdle(key)).Select(e => (object)e);
-        return replaced.Merge(idled);
+        if (options.SessionGrace > TimeSpan.Zero && !options.GraceInGameTime)
+        {
+            // Live: the grace ends a quiet session's run on time even when no other line comes; in game
+            // time (a replay) the clock moves only with lines, and Route() checks it at each one.
+            ends.Add(group.Throttle(options.SessionGrace, scheduler).Where(_ => router.EndIfDisplaced(key)).Select(e => (object)e));
+        }
+        return ends.Merge();
     }
 }

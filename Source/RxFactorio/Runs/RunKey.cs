@@ -1,9 +1,9 @@
 namespace RxFactorio.Runs;
 
 /// <summary>
-/// Identifies one run: a session on a source, in a generation. A <c>session_init</c> or a session
-/// switch advances the generation, so a save loaded twice is two runs; an idle run that resumes
-/// keeps its key.
+/// Identifies one run: a session on a source, in a generation. Every new run on the source advances
+/// the generation, so a save loaded twice is two runs; a run that resumes (after idle or the
+/// session grace) keeps its key.
 /// </summary>
 /// <param name="Source">The source's display name.</param>
 /// <param name="SessionId">The game session's id (untrusted text).</param>

@@ -8,6 +8,15 @@ public sealed record RunOptions
     /// <summary>The default <see cref="IdleTimeout"/>: 15 minutes.</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(15);
 
+    /// <summary>The default <see cref="SessionGrace"/>: 60 seconds.</summary>
+    public static readonly TimeSpan DefaultSessionGrace = TimeSpan.FromSeconds(60);
+
+    /// <summary>The default <see cref="MaxKeysPerRun"/>: 10,000 (W&amp;B suggests under 10,000 distinct metrics).</summary>
+    public const int DefaultMaxKeysPerRun = 10_000;
+
+    /// <summary>The default <see cref="MaxKeysPerRow"/>: 5,000.</summary>
+    public const int DefaultMaxKeysPerRow = 5_000;
+
     /// <summary>The default <see cref="BatchWindow"/>: 5 seconds.</summary>
     public static readonly TimeSpan DefaultBatchWindow = TimeSpan.FromSeconds(5);
 
@@ -16,6 +25,44 @@ public sealed record RunOptions
     /// session on the same source, before any other session, resumes it. <see cref="TimeSpan.Zero"/> = never.
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
+
+    /// <summary>
+    /// A source may carry several sessions at once, each its own run. A session's run ends when the
+    /// session has had no event for this long while another session of the same source went on
+    /// (a single game that loaded another save, or one of several games that stopped); a later event
+    /// of the session resumes it, unless a new run started on the source meanwhile. Live it is
+    /// measured on the run stage's clock; in a replay, in the recording's game time, so the result
+    /// does not depend on the replay's speed. <see cref="TimeSpan.Zero"/> = only idle, a
+    /// <c>session_init</c> of the session or shutdown end a run.
+    /// </summary>
+    public TimeSpan SessionGrace { get; init; } = DefaultSessionGrace;
+
+    /// <summary>
+    /// Measure <see cref="SessionGrace"/> in game time instead of on the scheduler: each session's
+    /// own ticks (60 to a second, forward only), every session of a source taken to play at once.
+    /// Set it when the events come from a recording (<c>rxfactorio replay</c> does), so that which
+    /// runs end where does not depend on how fast the recording is read.
+    /// </summary>
+    public bool GraceInGameTime { get; init; }
+
+    /// <summary>
+    /// The most distinct history keys a run logs (zero-filled keys included). A key that would go
+    /// past it is dropped from the run; the first drop of a run is a counted diagnostic
+    /// (<see cref="DiagnosticReason.KeyLimit"/>) naming the limit.
+    /// </summary>
+    public int MaxKeysPerRun { get; init; } = DefaultMaxKeysPerRun;
+
+    /// <summary>The most history keys in one row (zero-filled keys included); past it keys are dropped, as for <see cref="MaxKeysPerRun"/>.</summary>
+    public int MaxKeysPerRow { get; init; } = DefaultMaxKeysPerRow;
+
+    /// <summary>
+    /// Only history keys matching one of these globs are logged (<c>*</c> any characters, <c>/</c>
+    /// included; <c>?</c> one), e.g. <c>production/*</c>; empty = every key.
+    /// </summary>
+    public IReadOnlyList<string> IncludeKeys { get; init; } = [];
+
+    /// <summary>History keys matching one of these globs are not logged (after <see cref="IncludeKeys"/>), e.g. <c>consumption/*-barrel</c>.</summary>
+    public IReadOnlyList<string> ExcludeKeys { get; init; } = [];
 
     /// <summary>Log a <c>production/…</c> or <c>consumption/…</c> key seen earlier in the run and absent now as 0, as the original client did.</summary>
     public bool ZeroFill { get; init; } = true;
@@ -44,17 +91,29 @@ public sealed record RunOptions
     public IObserver<IngestDiagnostic>? Diagnostics { get; init; }
 
     /// <summary>
-    /// Runs to continue, at most one per source (crash recovery): each starts out idle, so the
-    /// source's next event of its session resumes it under the same run id.
+    /// Runs to continue, at most one per session of a source (crash recovery): each starts out idle,
+    /// so the source's next event of its session resumes it under the same run id.
     /// </summary>
     internal IReadOnlyList<ResumedRun> Resume { get; init; } = [];
 
     /// <summary>Throws when a value is out of range, naming the setting.</summary>
     public void Validate()
     {
-        if (Resume.GroupBy(r => r.Run.Key.Source).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (Resume.GroupBy(r => (r.Run.Key.Source, r.Run.SessionId)).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            throw new ArgumentException($"Resume holds more than one run for source '{twice.Key}'.", nameof(Resume));
+            throw new ArgumentException($"Resume holds more than one run for a session of source '{twice.Key.Source}'.", nameof(Resume));
+        }
+        if (SessionGrace < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SessionGrace), SessionGrace, "SessionGrace must be zero (off) or positive.");
+        }
+        if (MaxKeysPerRun < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxKeysPerRun), MaxKeysPerRun, "MaxKeysPerRun must be at least 1.");
+        }
+        if (MaxKeysPerRow < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxKeysPerRow), MaxKeysPerRow, "MaxKeysPerRow must be at least 1.");
         }
         if (IdleTimeout < TimeSpan.Zero)
         {

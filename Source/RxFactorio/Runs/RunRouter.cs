@@ -1,25 +1,30 @@
+using System.Reactive.Concurrency;
 using RxFactorio.Events;
 using RxFactorio.Sinks;
+using RxFactorio.Sources;
 
 namespace RxFactorio.Runs;
 
 /// <summary>
-/// The session rules, as state per source: which run each event belongs to. Not thread-safe:
-/// it runs inside the serialized run stage.
+/// The session rules, as state per source: which run each event belongs to. A source carries a
+/// live run per session; a session's run ends when the session has been quiet for the session
+/// grace while another session of its source went on, on its own <c>session_init</c>, when idle
+/// and at shutdown. Not thread-safe: it runs inside the serialized run stage.
 /// </summary>
 internal sealed class RunRouter
 {
     private readonly RunOptions _options;
+    private readonly IScheduler _scheduler;
     private readonly Dictionary<string, SourceRuns> _sources = [];
 
-    public RunRouter(RunOptions options)
+    public RunRouter(RunOptions options, IScheduler scheduler)
     {
         _options = options;
+        _scheduler = scheduler;
         foreach (var resumed in options.Resume)
         {
-            var source = new SourceRuns();
-            _sources.Add(resumed.Run.Key.Source, source);
-            var context = new RunContext(resumed.Run, options)
+            var source = SourceOf(resumed.Run.Key.Source);
+            var context = new RunContext(resumed.Run, options, source)
             {
                 // NOTE: opened once before (in the process that wrote the log), so the next opening resumes it.
                 Openings = 1,
@@ -32,106 +37,162 @@ internal sealed class RunRouter
                 context.Summary[key] = value;
             }
             source.Contexts[resumed.Run.Key] = context;
-            source.Idle = context;
-            source.Seed = context;
-            source.SeedThrough = resumed.ThroughOffset;
+            source.Dormant[resumed.Run.SessionId] = context;
+            source.Seeds[resumed.Run.SessionId] = (context, resumed.ThroughOffset);
             source.Last = position;
         }
     }
 
     /// <summary>
-    /// Routes one event. When it starts a run on its source, <paramref name="started"/> is told
-    /// BEFORE this returns, so that the source's previous run can end first.
+    /// Routes one event. Runs it ends (its session's earlier play-through, sessions quiet for the
+    /// grace) are told to <paramref name="ended"/> BEFORE this returns, so that they end first.
     /// </summary>
-    public RunKey Route(FactorioEvent e, IObserver<RunKey> started)
+    public RunKey Route(FactorioEvent e, IObserver<RunKey> ended)
     {
-        if (!_sources.TryGetValue(e.Source, out var source))
-        {
-            source = new SourceRuns();
-            _sources.Add(e.Source, source);
-        }
-        var key = Route(source, e, started);
+        var source = SourceOf(e.Source);
+        var run = Route(source, e, ended);
+        source.Clock.Seen(run, e.Tick, ++source.Sequence);
+        EndQuietSessions(source, ended);
         source.Last = new SourcePosition(e.SourceOffset, e.LineNumber);
-        return key;
+        return run.Info.Key;
     }
 
-    private RunKey Route(SourceRuns source, FactorioEvent e, IObserver<RunKey> started)
+    private SourceRuns SourceOf(string name)
     {
-        if (source.Seed is { } seed && e.SourceOffset > 0 && e.SourceOffset <= source.SeedThrough)
+        if (!_sources.TryGetValue(name, out var source))
+        {
+            source = new SourceRuns(new SessionClock(_options.GraceInGameTime, _scheduler));
+            _sources.Add(name, source);
+        }
+        return source;
+    }
+
+    private RunContext Route(SourceRuns source, FactorioEvent e, IObserver<RunKey> ended)
+    {
+        if (source.Seeds.TryGetValue(e.SessionId, out var seed) && e.SourceOffset > 0 && e.SourceOffset <= seed.Through)
         {
             // Read again after a restart: the crashed process had routed it to the resumed run.
-            if (source.Active == seed)
+            if (source.Live.GetValueOrDefault(e.SessionId) == seed.Run)
             {
-                return seed.Info.Key;
+                return seed.Run;
             }
-            if (source.Idle == seed)
+            if (source.Dormant.GetValueOrDefault(e.SessionId) == seed.Run)
             {
-                return Resume(source, seed, e, started);
+                return Resume(source, seed.Run, e);
             }
         }
 
         if (e is SessionInit init)
         {
-            return Start(source, e, init.LevelName, RunEndReason.NewSession, started);
+            return Start(source, e, init.LevelName, ended);
         }
-        if (source.Active is { } active)
+        if (source.Live.TryGetValue(e.SessionId, out var live))
         {
-            return active.Info.SessionId == e.SessionId
-                ? active.Info.Key
-                : Start(source, e, levelName: null, RunEndReason.SessionChanged, started);
+            return live;
         }
-        if (source.Idle is { } idle && idle.Info.SessionId == e.SessionId)
+        if (source.Dormant.TryGetValue(e.SessionId, out var dormant))
         {
-            return Resume(source, idle, e, started);
+            return Resume(source, dormant, e);
         }
-        return Start(source, e, levelName: null, RunEndReason.Shutdown, started);
+        return Start(source, e, levelName: null, ended);
     }
 
-    private static RunKey Resume(SourceRuns source, RunContext idle, FactorioEvent e, IObserver<RunKey> started)
+    private static RunContext Resume(SourceRuns source, RunContext dormant, FactorioEvent e)
     {
-        source.Active = idle;
-        source.Idle = null;
-        Open(idle, source.Last, e);
-        started.OnNext(idle.Info.Key);
-        return idle.Info.Key;
+        source.Dormant.Remove(e.SessionId);
+        source.Live[e.SessionId] = dormant;
+        Open(source, dormant, e);
+        return dormant;
     }
 
     public RunContext Context(RunKey key) => _sources[key.Source].Contexts[key];
 
-    /// <summary>The run went idle: a later event of its session, before any other, resumes it.</summary>
-    public void MarkIdle(RunKey key)
+    /// <summary>The run went idle: a later event of its session resumes it.</summary>
+    public void MarkIdle(RunKey key) => Rest(_sources[key.Source], key, RunEndReason.Idle);
+
+    /// <summary>
+    /// Whether the run's session has been quiet for the grace while another session of its source
+    /// went on; if so it ends, and a later event of its session resumes it.
+    /// </summary>
+    public bool EndIfDisplaced(RunKey key)
     {
         var source = _sources[key.Source];
-        if (source.Active?.Info.Key != key)
+        if (!source.Contexts.TryGetValue(key, out var run) || !IsDisplaced(source, run))
         {
-            return;
+            return false;
         }
-        source.Active.EndReason = RunEndReason.Idle;
-        source.Idle = source.Active;
-        source.Active = null;
+        Rest(source, key, RunEndReason.SessionChanged);
+        return true;
     }
 
-    /// <summary>The run's group has ended: forget it unless it may resume.</summary>
+    /// <summary>
+    /// The run's group has ended: forget it unless it may resume. A run still live here ended with
+    /// its source (shutdown): it rests, so that the checkpoints written as the other runs of the
+    /// source finish still name it.
+    /// </summary>
     public void Release(RunKey key)
     {
         var source = _sources[key.Source];
-        if (source.Idle?.Info.Key != key && source.Active?.Info.Key != key)
+        Rest(source, key, RunEndReason.Shutdown);
+        if (source.Dormant.GetValueOrDefault(key.SessionId)?.Info.Key != key)
         {
             source.Contexts.Remove(key);
         }
-        if (source.Active?.Info.Key == key)
+    }
+
+    private static void Rest(SourceRuns source, RunKey key, RunEndReason reason)
+    {
+        if (source.Live.GetValueOrDefault(key.SessionId) is not { } run || run.Info.Key != key)
         {
-            source.Active = null;
+            return;
+        }
+        run.EndReason = reason;
+        source.Live.Remove(key.SessionId);
+        source.Dormant[key.SessionId] = run;
+    }
+
+    private bool IsDisplaced(SourceRuns source, RunContext run) =>
+        _options.SessionGrace > TimeSpan.Zero
+        && source.Live.GetValueOrDefault(run.Info.SessionId) == run
+        && run.Quiet.LastSequence < source.Sequence
+        && source.Clock.Now - run.Quiet.LastSeen >= _options.SessionGrace;
+
+    private void EndQuietSessions(SourceRuns source, IObserver<RunKey> ended)
+    {
+        if (source.Live.Count < 2 || _options.SessionGrace <= TimeSpan.Zero)
+        {
+            return;
+        }
+        List<RunKey>? quiet = null;
+        foreach (var run in source.Live.Values)
+        {
+            if (IsDisplaced(source, run))
+            {
+                (quiet ??= []).Add(run.Info.Key);
+            }
+        }
+        foreach (var key in quiet ?? [])
+        {
+            Rest(source, key, RunEndReason.SessionChanged);
+            ended.OnNext(key);
         }
     }
 
-    private RunKey Start(SourceRuns source, FactorioEvent e, string? levelName, RunEndReason previousEnds, IObserver<RunKey> started)
+    private RunContext Start(SourceRuns source, FactorioEvent e, string? levelName, IObserver<RunKey> ended)
     {
-        if (source.Active is { } previous)
+        if (source.Live.Remove(e.SessionId, out var previous))
         {
-            previous.EndReason = previousEnds;
+            // A session_init of a session with a live run: a new play-through.
+            previous.EndReason = RunEndReason.NewSession;
+            ended.OnNext(previous.Info.Key);
         }
-        source.Idle = null;
+        // NOTE: a run resting after idle or the grace resumes only while no new run starts on its
+        // source (as a single game that loads another save and comes back to the first); this keeps
+        // what is held for sessions that went away bounded by the sessions that played together.
+        foreach (var resting in source.Dormant.Values.ToList())
+        {
+            Forget(source, resting);
+        }
         var key = new RunKey(e.Source, e.SessionId, ++source.Generation);
         var info = new RunInfo
         {
@@ -141,29 +202,54 @@ internal sealed class RunRouter
             LevelName = levelName,
             StartTick = e.Tick,
         };
-        var context = new RunContext(info, _options);
+        var context = new RunContext(info, _options, source);
         source.Contexts[key] = context;
-        source.Active = context;
-        Open(context, source.Last, e);
-        started.OnNext(key);
-        return key;
+        source.Live[e.SessionId] = context;
+        Open(source, context, e);
+        return context;
     }
 
-    private static void Open(RunContext context, SourcePosition before, FactorioEvent opening)
+    private static void Forget(SourceRuns source, RunContext resting)
+    {
+        source.Dormant.Remove(resting.Info.SessionId);
+        source.Seeds.Remove(resting.Info.SessionId);
+        source.Contexts.Remove(resting.Info.Key);
+    }
+
+    private static void Open(SourceRuns source, RunContext context, FactorioEvent opening)
     {
         context.Openings++;
         context.EndReason = RunEndReason.Shutdown;
-        context.Opened(before, opening.SourceOffset);
+        context.Opened(source.Last, opening.SourceOffset);
+        source.Clock.Opened(context);
     }
 
-    private sealed class SourceRuns
+    private sealed class SourceRuns(SessionClock clock) : ISourceRuns
     {
         public long Generation;
-        public RunContext? Active;
-        public RunContext? Idle;
-        public RunContext? Seed;
-        public long SeedThrough;
+        public long Sequence;
         public SourcePosition Last;
+        public readonly SessionClock Clock = clock;
+        public readonly Dictionary<string, RunContext> Live = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, RunContext> Dormant = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, (RunContext Run, long Through)> Seeds = new(StringComparer.Ordinal);
         public readonly Dictionary<RunKey, RunContext> Contexts = [];
+
+        /// <summary>The earliest position whose effects some live run of the source holds only in memory.</summary>
+        public SourcePosition? HeldSince()
+        {
+            SourcePosition? earliest = null;
+            foreach (var run in Live.Values)
+            {
+                if (run.Rows.HeldSince is { } held && (earliest is null || held.Offset < earliest.Value.Offset))
+                {
+                    earliest = held;
+                }
+            }
+            return earliest;
+        }
+
+        public IReadOnlyList<MarkedRun> Resumable() =>
+            [.. Live.Values.Concat(Dormant.Values).Select(run => run.Marked()).OrderBy(run => run.SessionId, StringComparer.Ordinal)];
     }
 }

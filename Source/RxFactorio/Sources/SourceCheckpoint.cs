@@ -66,6 +66,20 @@ internal sealed record SourceCheckpoint
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Fingerprint { get; init; }
 
+    /// <summary>
+    /// Every run of the source a restart continues, one per session (a source carries several
+    /// sessions at once); empty when none may continue. Absent in checkpoints written before it
+    /// existed: then the one run above.
+    /// </summary>
+    [JsonPropertyName("runs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CheckpointRun>? Runs { get; init; }
+
+    /// <summary>The runs to continue: <see cref="Runs"/>, or the one run of an older checkpoint.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<CheckpointRun> RunsToContinue =>
+        Runs ?? [new CheckpointRun { RunId = RunId, SessionId = SessionId, ThroughOffset = ThroughOffset, LastStep = LastStep }];
+
     /// <summary>When the checkpoint was written.</summary>
     [JsonPropertyName("updated_at")]
     public DateTimeOffset? UpdatedAt { get; init; }
@@ -79,6 +93,27 @@ internal sealed record SourceCheckpoint
     public TailPosition Position => new(Identity, Offset);
 }
 
+/// <summary>One run a checkpoint keeps (<see cref="SourceCheckpoint.Runs"/>).</summary>
+internal sealed record CheckpointRun
+{
+    /// <summary>The run (8 of <c>[a-z0-9]</c>).</summary>
+    [JsonPropertyName("run_id")]
+    public string RunId { get; init; } = "";
+
+    /// <summary>Its session (for people: a restart takes the session from the run's log).</summary>
+    [JsonPropertyName("session_id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SessionId { get; init; }
+
+    /// <summary>The byte offset just after the run's last line: re-read lines of its session up to here are its.</summary>
+    [JsonPropertyName("through_offset")]
+    public long ThroughOffset { get; init; }
+
+    /// <summary>Its last step in the log; <c>null</c> before its first row.</summary>
+    [JsonPropertyName("last_step")]
+    public long? LastStep { get; init; }
+}
+
 /// <summary>
 /// The checkpoint of one source: <c>&lt;directory&gt;/&lt;sha-256 of the absolute path&gt;.json</c>
 /// (never the path or a session id in a file name), written atomically after the run log is
@@ -90,7 +125,7 @@ internal sealed class SourceCheckpointStore
 {
     private readonly Lock _gate = new();
     private FileIdentity? _identity;
-    private string? _savedRunId;
+    private string? _savedRuns;
 
     /// <summary>The store of <paramref name="sourcePath"/>'s checkpoint in <paramref name="directory"/>.</summary>
     /// <param name="directory">The checkpoints folder, e.g. <c>&lt;dir&gt;/wandb/checkpoints</c>; created on the first save.</param>
@@ -148,7 +183,7 @@ internal sealed class SourceCheckpointStore
             var checkpoint = JsonSerializer.Deserialize(File.ReadAllBytes(FilePath), SourceCheckpointJsonContext.Default.SourceCheckpoint);
             lock (_gate)
             {
-                _savedRunId = checkpoint?.RunId;
+                _savedRuns = checkpoint is null ? null : RunSet(checkpoint.RunsToContinue.Select(r => r.RunId));
             }
             return checkpoint;
         }
@@ -212,8 +247,9 @@ internal sealed class SourceCheckpointStore
     }
 
     /// <summary>
-    /// Saves where the source stands for <paramref name="runId"/>, atomically. For a tailed file nothing
-    /// is saved before the file's identity is known; for a stream, only when the run is not the one saved last.
+    /// Saves where the source stands for <paramref name="runId"/> and the other runs of the mark
+    /// (<see cref="SourceMark.Runs"/>), atomically. For a tailed file nothing is saved before the file's
+    /// identity is known; for a stream, only when the set of runs is not the one saved last.
     /// </summary>
     /// <param name="mark">The mark of a command that is in the run log now.</param>
     /// <param name="runId">The run the command was for.</param>
@@ -224,19 +260,29 @@ internal sealed class SourceCheckpointStore
     public bool Save(SourceMark mark, string runId, DateTimeOffset now, string? sessionId = null)
     {
         ArgumentNullException.ThrowIfNull(mark);
+        IReadOnlyList<CheckpointRun>? runs = mark.Runs is null
+            ? null
+            : [.. mark.Runs.Select(r => new CheckpointRun
+            {
+                RunId = r.RunId,
+                SessionId = r.SessionId,
+                ThroughOffset = TracksPosition ? r.ThroughOffset : 0,
+                LastStep = TracksPosition ? r.LastStep : null,
+            })];
         if (!TracksPosition)
         {
+            var set = RunSet(runs?.Select(r => r.RunId) ?? [runId]);
             lock (_gate)
             {
-                if (_savedRunId == runId)
+                if (_savedRuns == set)
                 {
                     return false;
                 }
             }
-            Save(new SourceCheckpoint { Source = SourcePath, RunId = runId, SessionId = sessionId, UpdatedAt = now });
+            Save(new SourceCheckpoint { Source = SourcePath, RunId = runId, SessionId = sessionId, Runs = runs, UpdatedAt = now });
             lock (_gate)
             {
-                _savedRunId = runId;
+                _savedRuns = set;
             }
             return true;
         }
@@ -255,6 +301,7 @@ internal sealed class SourceCheckpointStore
             RunId = runId,
             SessionId = sessionId,
             LastStep = mark.LastStep,
+            Runs = runs,
             // NOTE: read from the file at save time; were it rewritten since the mark's bytes were read, the
             // live tail starts over on its next poll, and the next checkpoint follows the new content.
             Fingerprint = TailFingerprint.HashOf(SourcePath, identity, mark.ResumeOffset),
@@ -262,6 +309,8 @@ internal sealed class SourceCheckpointStore
         });
         return true;
     }
+
+    private static string RunSet(IEnumerable<string> runIds) => string.Join(',', runIds.Order(StringComparer.Ordinal));
 
     /// <summary>Saves a checkpoint atomically (written to a temporary file, then renamed).</summary>
     /// <param name="checkpoint">The checkpoint.</param>

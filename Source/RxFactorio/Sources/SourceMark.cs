@@ -16,4 +16,19 @@ namespace RxFactorio.Sources;
 /// and here are read again after a restart, with their rows deduplicated by step.
 /// </param>
 /// <param name="LastStep">The last step in the log; <c>null</c> before the first row.</param>
-public sealed record SourceMark(string Source, long ResumeOffset, long ResumeLine, long ThroughOffset, long? LastStep);
+public sealed record SourceMark(string Source, long ResumeOffset, long ResumeLine, long ThroughOffset, long? LastStep)
+{
+    /// <summary>
+    /// Every run of the source a restart may continue (a source carries several sessions): the live
+    /// ones and those resting after idle or the grace, each with how far it has taken the source in.
+    /// <c>null</c> for a mark made without them (then only the command's run is kept).
+    /// </summary>
+    internal IReadOnlyList<MarkedRun>? Runs { get; init; }
+}
+
+/// <summary>One run of a <see cref="SourceMark.Runs"/>.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="SessionId">Its session (untrusted text).</param>
+/// <param name="ThroughOffset">The byte offset just after the run's last line: re-read lines of its session up to here are its.</param>
+/// <param name="LastStep">The run's last step released as a row; <c>null</c> before the first.</param>
+internal sealed record MarkedRun(string RunId, string SessionId, long ThroughOffset, long? LastStep);

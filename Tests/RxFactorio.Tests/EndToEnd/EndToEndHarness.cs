@@ -108,7 +108,8 @@ internal sealed class EndToEndHarness : IAsyncDisposable
 
     /// <summary>
     /// Replays <paramref name="events"/> at max speed on <see cref="Loop"/> (subscribed there too, so
-    /// every event is observed on the run stage's thread) through <c>ToRunCommands</c> and
+    /// every event is observed on the run stage's thread) through <c>ToRunCommands</c> (the session
+    /// grace in game time, as the replay command counts it) and
     /// <c>SendTo</c>; waits until the shipper has delivered every log (as the CLI does at the end) and
     /// returns the commands in the order the sink carried them out.
     /// </summary>
@@ -116,7 +117,7 @@ internal sealed class EndToEndHarness : IAsyncDisposable
     {
         var commands = await events.ReplayAt(ReplaySpeed.Max, Loop)
             .SubscribeOn(Loop)
-            .ToRunCommands(runs ?? FastRuns(), Loop)
+            .ToRunCommands((runs ?? FastRuns()) with { GraceInGameTime = true }, Loop)
             .SendTo(sink ?? Sink)
             .ToList()
             .ToTask()

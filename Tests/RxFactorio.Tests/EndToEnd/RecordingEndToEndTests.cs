@@ -42,7 +42,8 @@ public sealed class RecordingEndToEndTests
             Assert.That(Research(second), Is.EqualTo(new[] { "plastics", "advanced-circuit" }));
             Assert.That(first.FileLines(FakeFileNames.OutputLog).Select(l => l.Key), Is.EqualTo(new long[] { 0, 1, 2, 3 }), "log offsets from 0");
             Assert.That(second.FileLines(FakeFileNames.OutputLog).Select(l => l.Key), Is.EqualTo(new long[] { 0, 1 }), "log offsets from 0");
-            Assert.That(delivered.OfType<FinishRun>().Select(f => f.Reason), Is.EqualTo(new[] { RunEndReason.NewSession, RunEndReason.Shutdown }));
+            Assert.That(delivered.OfType<FinishRun>().Select(f => f.Reason), Is.EqualTo(new[] { RunEndReason.SessionChanged, RunEndReason.Shutdown }),
+                "the first session's run ends once the second has played the grace (60 s of game time)");
             Assert.That(e2e.Counters.RowsSent, Is.EqualTo(200));
             Assert.That(e2e.Counters.RowsDropped, Is.Zero);
         });

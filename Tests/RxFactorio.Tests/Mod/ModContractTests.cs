@@ -70,7 +70,7 @@ public sealed class ModContractTests
     }
 
     [Test]
-    public void Default_TwoSessionInitsGiveTwoRuns_TheFirstEndsAtTheNewSession_TheSecondAtShutdown()
+    public void Default_TwoSessionInitsGiveTwoRuns_TheFirstEndsAfterTheGrace_TheSecondAtShutdown()
     {
         var lifecycle = _pipeline.Commands.Where(c => c is not LogBatch).Select(Describe.Command);
 
@@ -79,8 +79,8 @@ public sealed class ModContractTests
             Assert.That(lifecycle, Is.EqualTo(new[]
             {
                 "start default/freeplay_0#1",
-                "finish default/freeplay_0#1 NewSession",
                 "start default/freeplay_6120#2",
+                "finish default/freeplay_0#1 SessionChanged",
                 "finish default/freeplay_6120#2 Shutdown",
             }));
             Assert.That(First.DisplayName, Does.Match(@"^freeplay_0_\d+$"));

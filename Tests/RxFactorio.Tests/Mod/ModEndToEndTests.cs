@@ -24,7 +24,8 @@ public sealed class ModEndToEndTests() : FakeWandbCliTest("rxf-mod-e2e-")
         var source = Path.Combine(Dir, "events.jsonl");
         await File.WriteAllTextAsync(source, "");
 
-        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms"], Online(), Dir);
+        // NOTE: the first session's run finishes once it has been quiet for the session grace (1 s here) while the second plays.
+        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms", "--session-grace", "1s"], Online(), Dir);
         // The game appends while the client tails: three appends (the first session, then the rest in two).
         foreach (var chunk in new[] { lines[..60], lines[60..110], lines[110..] })
         {
@@ -50,7 +51,7 @@ public sealed class ModEndToEndTests() : FakeWandbCliTest("rxf-mod-e2e-")
         var healthUrl = $"http://127.0.0.1:{Prometheus.FreePort()}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
-        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms", "--health-url", healthUrl], Online(), Dir);
+        await using var run = CliProcess.Start(["run", "--source", source, "--batch-window", "100ms", "--session-grace", "1s", "--health-url", healthUrl], Online(), Dir);
         await run.WaitUntilAsync(() => run.Error.Contains($"Listening for datagrams on {source}", StringComparison.Ordinal), "the UDP source to listen");
         using (var game = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
         {

@@ -17,7 +17,7 @@ public sealed class RecordingRunTests
         ["freeplay.jsonl"] = [new("freeplay_216000", 300, 1800, 2099, 9, RunEndReason.Shutdown)],
         ["two-sessions.jsonl"] =
         [
-            new("freeplay_36000", 100, 300, 399, 4, RunEndReason.NewSession),
+            new("freeplay_36000", 100, 300, 399, 4, RunEndReason.SessionChanged),
             new("freeplay_48000", 100, 400, 499, 2, RunEndReason.Shutdown),
         ],
         ["original-mod.jsonl"] = [new("freeplay_7200", 60, 60, 119, 82, RunEndReason.Shutdown)],

@@ -138,4 +138,45 @@ public sealed class FifoKillRestartTests() : FakeWandbCliTest("rxf-fifo-kill-")
             Assert.That(runs.Select(r => r.Complete), Is.All.True, "the old run is finished when the source goes on with another session");
         });
     }
+
+    [Test]
+    public async Task RestartedAfterAKill_TwoSessionsOfOneSource_EachContinuesItsRun()
+    {
+        static IEnumerable<string> Both(long first, long last)
+        {
+            for (var c = first; c <= last; c++)
+            {
+                yield return Stats(c);
+                yield return Stats(c, "vulcanus_2");
+            }
+        }
+        IReadOnlyList<int> Logged() => [.. new OfflineLayout(Dir).FindRunFolders().Select(f => RunLogRows.In(f.LogFile))];
+
+        var first = StartRun();
+        await first.WaitUntilAsync(() => File.Exists(Fifo), "rxfactorio to create the FIFO");
+        using var writer = new GameFifoWriter(Fifo);
+        writer.Send([Init(Session), Init("vulcanus_2"), .. Both(1, 10)]);
+        await Wait.UntilAsync(() => Logged() is [9, 9], () => $"rows 1-9 of both sessions in their run logs ({string.Join(",", Logged())})\n{first.Error}");
+        await first.SignalAsync("KILL");
+        await first.WaitAsync();
+        await first.DisposeAsync();
+
+        await using var second = StartRun();
+        writer.Send(Both(11, 20));
+        await Wait.UntilAsync(() => Logged() is [18, 18], () => $"rows 11-19 of both in their run logs ({string.Join(",", Logged())})\n{second.Error}", TimeSpan.FromSeconds(30));
+        await second.SignalAsync("TERM");
+        var (exitCode, output, error) = await second.WaitAsync();
+
+        Assert.That(exitCode, Is.Zero, output + error);
+        var runs = Server.State.Runs;
+        var expected = Enumerable.Range(1, 9).Concat(Enumerable.Range(11, 10)).Select(i => (long)i);
+        Assert.Multiple(() =>
+        {
+            Assert.That(runs, Has.Count.EqualTo(2), "one run per session, each continued after the restart");
+            Assert.That(runs.Select(ServerView.Steps), Is.All.EqualTo(expected), "each run's steps go on, each once; only cycle 10 (being assembled at the kill) is lost");
+            Assert.That(runs.Select(r => r.Complete), Is.All.True);
+            Assert.That(new OfflineLayout(Dir).FindRunFolders(), Has.Count.EqualTo(2), "two run logs, both continued");
+            Assert.That(output, Does.StartWith("2 run(s), 38 (20 this start) row(s)"));
+        });
+    }
 }

@@ -38,12 +38,18 @@ public sealed class KillAndRestartTests
         ["NETRC"] = "/nonexistent/netrc",
     };
 
-    private static string StatsLine(long cycle) => string.Create(CultureInfo.InvariantCulture,
-        $$$"""{"type":"stats","session_id":"{{{Session}}}","cycle":{{{cycle}}},"tick":{{{cycle * 120}}},"products_production":{"iron-plate":{{{cycle + 0.5}}}},"materials_consumption":{"iron-ore":{{{(2 * cycle) + 0.25}}}}}""");
+    private static string SessionOf(int game) => game == 0 ? Session : $"{Session}_{game}";
 
-    [Test]
-    public async Task RunOnATailedFile_KilledFiveTimesAtRandomMoments_DeliversEveryRowExactlyOnce_UnderOneRunId()
+    private static string StatsLine(long cycle, int game = 0) => string.Create(CultureInfo.InvariantCulture,
+        $$$"""{"type":"stats","session_id":"{{{SessionOf(game)}}}","cycle":{{{cycle}}},"tick":{{{cycle * 120}}},"products_production":{"iron-plate":{{{cycle + 0.5}}}},"materials_consumption":{"iron-ore":{{{(2 * cycle) + 0.25}}}}}""");
+
+    /// <param name="games">Sessions interleaved line by line in the file (several games on one source): one run each.</param>
+    [TestCase(1)]
+    [TestCase(3)]
+    public async Task RunOnATailedFile_KilledFiveTimesAtRandomMoments_DeliversEveryRowExactlyOnce_UnderOneRunIdPerSession(int games)
     {
+        // The same number of lines whatever the games: each game plays its share of the cycles.
+        var cycles = Cycles / games;
         // A fresh seed each run, logged; RXF_KILL_SEED=<seed> replays one.
         var seed = int.TryParse(System.Environment.GetEnvironmentVariable("RXF_KILL_SEED"), out var given) ? given : TestContext.CurrentContext.Random.Next();
         TestContext.Out.WriteLine($"kill test seed: {seed}");
@@ -62,14 +68,17 @@ public sealed class KillAndRestartTests
         {
             await using var file = new FileStream(source, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
             await using var text = new StreamWriter(file) { AutoFlush = true };
-            await text.WriteLineAsync($$"""{"type":"session_init","session_id":"{{Session}}","tick":{{FirstCycle * 120}},"level_name":"freeplay"}""");
-            for (var c = FirstCycle; c < FirstCycle + Cycles; c++)
+            for (var game = 0; game < games; game++)
             {
-                while (c - FirstCycle >= Volatile.Read(ref allowance))
+                await text.WriteLineAsync($$"""{"type":"session_init","session_id":"{{SessionOf(game)}}","tick":{{FirstCycle * 120}},"level_name":"freeplay"}""");
+            }
+            for (var line = 0; line < cycles * games; line++)
+            {
+                while (line >= Volatile.Read(ref allowance))
                 {
                     await Task.Delay(2, stopWriting.Token);
                 }
-                await text.WriteLineAsync(StatsLine(c));
+                await text.WriteLineAsync(StatsLine(FirstCycle + (line / games), line % games));
                 Interlocked.Increment(ref written);
                 // The game's pace (scaled down): a stats line every few milliseconds.
                 await Task.Delay(pace.Next(4, 12), stopWriting.Token);
@@ -95,21 +104,27 @@ public sealed class KillAndRestartTests
         Volatile.Write(ref allowance, int.MaxValue);
         var last = Child.Start(args, Environment(server));
         await Wait.ForAsync(writer, "the writer", TimeSpan.FromSeconds(60));
-        await Wait.UntilAsync(() => server.State.Runs.Sum(r => r.LineCount(FakeFileNames.History)) >= Cycles,
-            () => $"every row on the server ({server.State.Runs.Sum(r => r.LineCount(FakeFileNames.History))} of {Cycles}); {string.Join("; ", log)}\n{last.Error}",
+        await Wait.UntilAsync(() => server.State.Runs.Sum(r => r.LineCount(FakeFileNames.History)) >= cycles * games,
+            () => $"every row on the server ({server.State.Runs.Sum(r => r.LineCount(FakeFileNames.History))} of {cycles * games}); {string.Join("; ", log)}\n{last.Error}",
             TimeSpan.FromSeconds(60));
         var (exitCode, output, error) = await last.TerminateAsync();
         TestContext.Out.WriteLine(string.Join("\n", log));
 
         Assert.That(exitCode, Is.EqualTo(0), output + error);
-        var run = server.State.Runs.Single();
-        ServerView.AssertHistoryExactlyOnce(run, FirstCycle, Cycles);
+        Assert.That(server.State.Runs, Has.Count.EqualTo(games), "one run per session, continued across restarts");
+        foreach (var run in server.State.Runs)
+        {
+            ServerView.AssertHistoryExactlyOnce(run, FirstCycle, cycles);
+        }
         Assert.Multiple(() =>
         {
-            Assert.That(run.HistoryRows().Select(r => ServerView.Number(r, "production/iron-plate")),
-                Is.EqualTo(Enumerable.Range(FirstCycle, Cycles).Select(c => c + 0.5)), "each row's values are its own");
-            Assert.That((run.Complete, run.ExitCode), Is.EqualTo((true, (int?)0)), "finished by the SIGTERM");
-            Assert.That(Directory.GetDirectories(Path.Combine(_dir, "wandb"), "run-*"), Has.Length.EqualTo(1), "one run log, continued across restarts");
+            foreach (var run in server.State.Runs)
+            {
+                Assert.That(run.HistoryRows().Select(r => ServerView.Number(r, "production/iron-plate")),
+                    Is.EqualTo(Enumerable.Range(FirstCycle, cycles).Select(c => c + 0.5)), "each row's values are its own");
+                Assert.That((run.Complete, run.ExitCode), Is.EqualTo((true, (int?)0)), "finished by the SIGTERM");
+            }
+            Assert.That(Directory.GetDirectories(Path.Combine(_dir, "wandb"), "run-*"), Has.Length.EqualTo(games), "one run log per session, continued across restarts");
             Assert.That(Directory.GetFiles(Path.Combine(_dir, "wandb", "checkpoints")).Select(Path.GetFileName),
                 Has.All.Match("^[0-9a-f]{32}\\.json$"), "checkpoint names are hashes");
         });

@@ -120,6 +120,8 @@ public sealed class ReplayCommandTests
 
     [TestCase("--speed", "fast")]
     [TestCase("--idle-timeout", "soon")]
+    [TestCase("--session-grace", "soon")]
+    [TestCase("--max-keys-per-run", "many")]
     [TestCase("--mode", "sideways")]
     public async Task Replay_BadValue_ExitsTwoNamingTheSetting(string flag, string value)
     {
@@ -129,6 +131,32 @@ public sealed class ReplayCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Error, Does.Contain(value));
+    }
+
+    [TestCase("--max-keys-per-row", "0", "runs:maxKeysPerRow")]
+    [TestCase("--session-grace", "-5s", "runs:sessionGrace")]
+    public async Task Replay_OutOfRange_ExitsTwoNamingTheSetting(string flag, string value, string setting)
+    {
+        var result = await CliRunner.RunAsync(["replay", "--mode", "disabled", flag, value, Parse.RepoFile("samples", "recordings", "freeplay.jsonl")]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain($"setting '{setting}'"));
+    }
+
+    [Test]
+    public async Task Replay_IncludeAndExcludeKeys_FromTheFlags_ChooseTheLoggedKeys()
+    {
+        var result = await CliProcess.RunAsync(
+            ["replay", Parse.RepoFile("samples", "recordings", "freeplay.jsonl"), "--include-keys", "production/iron-*,consumption/*", "--exclude-keys", "*-ore"],
+            Online());
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        var keys = _server.State.Runs.Single().HistoryRows().SelectMany(r => r.Select(p => p.Key)).Where(k => !k.StartsWith('_') && k != "tick").ToHashSet();
+        Assert.That(keys, Is.Not.Empty);
+        Assert.That(keys, Has.All.Match("^(production/iron-|consumption/)"));
+        Assert.That(keys, Has.None.EndsWith("-ore"));
+        Assert.That(keys, Does.Contain("production/iron-plate"));
+        Assert.That(keys, Has.Some.StartsWith("consumption/"));
     }
 
     [Test]

@@ -1,0 +1,237 @@
+using System.Buffers.Text;
+using System.Collections.Immutable;
+using System.Text;
+using RxFactorio.Runs;
+
+namespace RxFactorio.RunLog;
+
+/// <summary>
+/// Reads a history record straight from its protobuf bytes, the inverse of
+/// <see cref="HistoryRecordEncoder"/>: <c>Record { num = 1; history = 2 }</c> with
+/// <c>HistoryRecord { repeated HistoryItem item = 1; HistoryStep step = 2; }</c> and
+/// <c>HistoryItem { string key = 1; string value_json = 16; }</c>, without building message
+/// objects or value strings; key strings are cached. It reads only what the encoder writes (plain
+/// keys, numbers or the bare NaN/±Infinity tokens as values); anything else (another record type,
+/// nested keys, a non-numeric value, other fields) is left to the generated parser: <see cref="TryDecode"/>
+/// returns false and the caller parses the record as usual. Not thread-safe.
+/// </summary>
+internal sealed class HistoryRecordDecoder
+{
+    private const int MaxCachedKeys = 8192;
+    private const int MaxStackKeyChars = 256;
+    private const uint RecordNumTag = (1 << 3) | 0;
+    private const uint RecordHistoryTag = (2 << 3) | 2;
+    private const uint ItemTag = (1 << 3) | 2;
+    private const uint StepTag = (2 << 3) | 2;
+    private const uint KeyTag = (1 << 3) | 2;
+    private const uint ValueJsonTag = (16 << 3) | 2;
+    private const uint StepNumTag = (1 << 3) | 0;
+
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+    private readonly ImmutableArray<KeyValuePair<string, double>>.Builder _values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>();
+
+    /// <summary>Decodes <paramref name="payload"/> when it is a plain history record, as <see cref="RunLogReader.ToRow"/> would.</summary>
+    /// <param name="payload">A log record's bytes.</param>
+    /// <param name="num">The record's <c>num</c>.</param>
+    /// <param name="row">The row.</param>
+    /// <returns>False when the record is anything else; then nothing is decoded.</returns>
+    public bool TryDecode(ReadOnlySpan<byte> payload, out long num, out HistoryRow row)
+    {
+        num = 0;
+        row = null!;
+        ReadOnlySpan<byte> history = default;
+        var hasHistory = false;
+        while (!payload.IsEmpty)
+        {
+            if (!TryVarint(ref payload, out var tag))
+            {
+                return false;
+            }
+            if (tag == RecordNumTag && TryVarint(ref payload, out var value))
+            {
+                num = (long)value;
+            }
+            else if (tag == RecordHistoryTag && TryLength(ref payload, out var length))
+            {
+                history = payload[..length];
+                payload = payload[length..];
+                hasHistory = true;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return hasHistory && TryDecodeHistory(history, out row);
+    }
+
+    private bool TryDecodeHistory(ReadOnlySpan<byte> history, out HistoryRow row)
+    {
+        row = null!;
+        _values.Clear();
+        long step = 0;
+        double runtime = 0;
+        var timestamp = DateTimeOffset.UnixEpoch;
+        long tick = 0;
+        while (!history.IsEmpty)
+        {
+            if (!TryVarint(ref history, out var tag) || !TryLength(ref history, out var length))
+            {
+                return false;
+            }
+            var field = history[..length];
+            history = history[length..];
+            if (tag == StepTag)
+            {
+                if (!TryStep(field, out step))
+                {
+                    return false;
+                }
+                continue;
+            }
+            if (tag != ItemTag || !TryItem(field, out var key, out var value))
+            {
+                return false;
+            }
+            switch (key)
+            {
+                case "_step":
+                    step = (long)value;
+                    break;
+                case "_runtime":
+                    runtime = value;
+                    break;
+                case "_timestamp":
+                    timestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000));
+                    break;
+                default:
+                    if (key == ReservedKeys.Tick)
+                    {
+                        tick = (long)value;
+                    }
+                    _values.Add(new(key, value));
+                    break;
+            }
+        }
+        row = new HistoryRow(step, tick, runtime, timestamp, _values.ToImmutable());
+        return true;
+    }
+
+    private static bool TryStep(ReadOnlySpan<byte> field, out long step)
+    {
+        step = 0;
+        while (!field.IsEmpty)
+        {
+            if (!TryVarint(ref field, out var tag) || tag != StepNumTag || !TryVarint(ref field, out var value))
+            {
+                return false;
+            }
+            step = (long)value;
+        }
+        return true;
+    }
+
+    private bool TryItem(ReadOnlySpan<byte> item, out string key, out double value)
+    {
+        key = "";
+        value = 0;
+        ReadOnlySpan<byte> keyBytes = default, json = default;
+        bool hasKey = false, hasValue = false;
+        while (!item.IsEmpty)
+        {
+            if (!TryVarint(ref item, out var tag) || !TryLength(ref item, out var length))
+            {
+                return false;
+            }
+            var field = item[..length];
+            item = item[length..];
+            switch (tag)
+            {
+                case KeyTag:
+                    keyBytes = field;
+                    hasKey = true;
+                    break;
+                case ValueJsonTag:
+                    json = field;
+                    hasValue = true;
+                    break;
+                default:
+                    return false;
+            }
+        }
+        if (!hasKey || !hasValue || !TryNumber(json, out value))
+        {
+            return false;
+        }
+        key = Key(keyBytes);
+        return true;
+    }
+
+    /// <summary>A number as <see cref="RunLogJson.ParseNumber"/> reads it; false for anything else (a string, an object: left to the parser).</summary>
+    private static bool TryNumber(ReadOnlySpan<byte> json, out double value)
+    {
+        if (json.SequenceEqual("NaN"u8))
+        {
+            value = double.NaN;
+            return true;
+        }
+        if (json.SequenceEqual("Infinity"u8))
+        {
+            value = double.PositiveInfinity;
+            return true;
+        }
+        if (json.SequenceEqual("-Infinity"u8))
+        {
+            value = double.NegativeInfinity;
+            return true;
+        }
+        value = 0;
+        return !json.IsEmpty && (char.IsAsciiDigit((char)json[0]) || json[0] == '-')
+            && Utf8Parser.TryParse(json, out value, out var consumed) && consumed == json.Length;
+    }
+
+    private string Key(ReadOnlySpan<byte> utf8)
+    {
+        var length = Encoding.UTF8.GetCharCount(utf8);
+        var chars = length <= MaxStackKeyChars ? stackalloc char[length] : new char[length];
+        Encoding.UTF8.GetChars(utf8, chars);
+        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars, out var cached))
+        {
+            return cached;
+        }
+        var key = new string(chars);
+        if (_keys.Count < MaxCachedKeys)
+        {
+            _keys[key] = key;
+        }
+        return key;
+    }
+
+    /// <summary>A length-delimited field's length, checked against what is left.</summary>
+    private static bool TryLength(ref ReadOnlySpan<byte> data, out int length)
+    {
+        length = 0;
+        if (!TryVarint(ref data, out var value) || value > (ulong)data.Length)
+        {
+            return false;
+        }
+        length = (int)value;
+        return true;
+    }
+
+    private static bool TryVarint(ref ReadOnlySpan<byte> data, out ulong value)
+    {
+        value = 0;
+        for (var i = 0; i < 10 && i < data.Length; i++)
+        {
+            value |= (ulong)(data[i] & 0x7F) << (7 * i);
+            if ((data[i] & 0x80) == 0)
+            {
+                data = data[(i + 1)..];
+                return true;
+            }
+        }
+        return false;
+    }
+}
