@@ -1,4 +1,5 @@
 using RxFactorio.Diagnostics;
+
 namespace RxFactorio.Wandb;
 
 /// <summary>Where one run file goes: its name in the run and the URL to PUT it to.</summary>
