@@ -21,6 +21,7 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
+        environment = environment with { Arguments = args };
         var (output, error) = (environment.Output, environment.Error);
         var root = Build(environment);
         var parse = root.Parse(args);

@@ -3,8 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,8 +19,9 @@ public sealed class FakeWandbServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeWandbServer(WebApplication app, FakeWandbOptions options, FakeState state, FaultInjector faults, Uri baseUrl)
+    private FakeWandbServer(WebApplication app, FakeWandbOptions options, FakeState state, FaultInjector faults, Uri baseUrl, Uri uploadUrl)
     {
+        UploadUrl = uploadUrl;
         _app = app;
         Options = options;
         State = state;
@@ -31,6 +31,9 @@ public sealed class FakeWandbServer : IAsyncDisposable
 
     /// <summary>http://127.0.0.1:{port} — what WANDB_BASE_URL should be (no trailing slash in the string form).</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>http://127.0.0.1:{another port}: the storage the upload URLs of CreateRunFiles point at (refuses W&amp;B credentials).</summary>
+    public Uri UploadUrl { get; }
 
     public FakeWandbOptions Options { get; }
 
@@ -46,10 +49,12 @@ public sealed class FakeWandbServer : IAsyncDisposable
         options ??= new FakeWandbOptions();
         var state = new FakeState();
         var faults = new FaultInjector();
-        var app = Build(options, state, faults);
+        var uploads = new UploadEndpoint(state, options);
+        var (app, main, storage) = Build(options, state, faults, uploads);
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FakeWandbServer(app, options, state, faults, new Uri(address));
+        var baseUrl = new Uri($"http://127.0.0.1:{main.IPEndPoint!.Port}");
+        uploads.BaseUrl = new Uri($"http://127.0.0.1:{storage.IPEndPoint!.Port}");
+        return new FakeWandbServer(app, options, state, faults, baseUrl, uploads.BaseUrl);
     }
 
     /// <summary>Basic auth header value the client sends for a key: base64("api:" + key) (docs/wandb-protocol.md §1).</summary>
@@ -80,8 +85,9 @@ public sealed class FakeWandbServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static WebApplication Build(FakeWandbOptions options, FakeState state, FaultInjector faults)
+    private static (WebApplication App, ListenOptions Main, ListenOptions Storage) Build(FakeWandbOptions options, FakeState state, FaultInjector faults, UploadEndpoint uploads)
     {
+        ListenOptions? main = null, storage = null;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(FakeWandbServer).Assembly.GetName().Name,
@@ -91,20 +97,25 @@ public sealed class FakeWandbServer : IAsyncDisposable
         options.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => main = listen);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => storage = listen);
 
             // Our own limit answers 413 (docs/wandb-protocol.md §3/§8); Kestrel's must not cut in first.
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBytes, 1 << 20) * 2;
         });
 
         var app = builder.Build();
+
+        // The storage port serves uploads only, before anything else (no request log, no faults, no W&B endpoints).
+        app.Use((HttpContext context, RequestDelegate next) =>
+            context.Connection.LocalPort == uploads.Port ? uploads.HandleAsync(context) : next(context));
         var auth = new ApiKeyAuthenticator(options.EffectiveApiKeys);
         var requestLog = new RequestLogMiddleware(state, options.TimeProvider);
         var faultMiddleware = new FaultMiddleware(faults, state.CounterSet, options.TimeProvider);
         app.Use(requestLog.InvokeAsync);
         app.Use(faultMiddleware.InvokeAsync);
 
-        var graphql = new GraphqlEndpoint(state, options, auth);
+        var graphql = new GraphqlEndpoint(state, options, auth, uploads);
         var fileStream = new FileStreamEndpoint(state, options, auth);
         // Typed as Func so MapPost takes the Delegate overload and writes the IResult (a bare HttpContext lambda binds to RequestDelegate).
         Func<HttpContext, Task<IResult>> postGraphql = async c => FaultGate.AfterHandled(c, await graphql.HandleAsync(c));
@@ -117,6 +128,6 @@ public sealed class FakeWandbServer : IAsyncDisposable
         app.MapPost("/_fake/faults", postFaults);
         app.MapDelete("/_fake/faults", () => FaultsEndpoint.Delete(faults));
         app.MapPost("/_fake/stop", postStop);
-        return app;
+        return (app, main!, storage!);
     }
 }

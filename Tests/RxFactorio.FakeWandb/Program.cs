@@ -44,6 +44,7 @@ Console.WriteLine($"  WANDB_BASE_URL={baseUrl}");
 Console.WriteLine(keys.Count == 0
     ? $"  WANDB_API_KEY={FakeWandbOptions.TestApiKey}   (the built-in test key)"
     : "  WANDB_API_KEY=<the key you passed with --api-key>");
+Console.WriteLine($"Run file uploads go to {server.UploadUrl.ToString().TrimEnd('/')} (refuses W&B credentials).");
 Console.WriteLine($"Runs: GET {baseUrl}/runs   Faults: POST {baseUrl}/_fake/faults   Ctrl+C to stop.");
 
 // The host's console lifetime turns Ctrl+C and SIGTERM into a graceful shutdown.

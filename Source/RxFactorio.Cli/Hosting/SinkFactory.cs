@@ -121,6 +121,7 @@ internal static class SinkFactory
                 JobType = settings.Wandb.JobType,
                 Host = Environment.MachineName,
             },
+            CommandLine = environment.Arguments,
             Checkpoints = recovery?.Checkpoints ?? [],
             RecoveredSources = recovery?.RecoveredSources ?? [],
             ScriptOutputDirectory = settings.ScriptOutput,

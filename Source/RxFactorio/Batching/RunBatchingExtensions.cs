@@ -62,6 +62,7 @@ public static class RunBatchingExtensions
             var downsampler = new Downsampler(options.Every);
             Action<HistoryRow> rowDone = row => downsampler.Add(RunUpdate.For(row), observer.OnNext);
             Action<string> logLine = line => downsampler.Add(RunUpdate.For(line), observer.OnNext);
+            Action<string> errorLine = line => downsampler.Add(RunUpdate.ForError(line), observer.OnNext);
             var settle = new SerialDisposable();
             var armed = false;
             var lastStats = DateTimeOffset.MinValue;
@@ -82,7 +83,7 @@ public static class RunBatchingExtensions
             var subscription = run.Subscribe(
                 e =>
                 {
-                    rows.Apply(e, scheduler.Now, rowDone, logLine);
+                    rows.Apply(e, scheduler.Now, rowDone, logLine, errorLine);
                     if (e is Events.StatsEvent && rows.HasPendingRow)
                     {
                         lastStats = scheduler.Now;
@@ -108,12 +109,13 @@ public static class RunBatchingExtensions
     {
         var rows = ImmutableArray.CreateBuilder<HistoryRow>();
         var lines = ImmutableArray.CreateBuilder<string>();
+        var errors = ImmutableHashSet.CreateBuilder<int>();
         var bytes = 0;
         foreach (var update in updates)
         {
             if (bytes > 0 && bytes + update.EstimatedBytes > maxBytes)
             {
-                yield return Batch(context, rows, lines);
+                yield return Batch(context, rows, lines, errors);
                 bytes = 0;
             }
             bytes += update.EstimatedBytes;
@@ -123,13 +125,17 @@ public static class RunBatchingExtensions
             }
             else
             {
+                if (update.IsError)
+                {
+                    errors.Add(lines.Count);
+                }
                 lines.Add(update.LogLine!);
             }
         }
-        yield return Batch(context, rows, lines);
+        yield return Batch(context, rows, lines, errors);
     }
 
-    private static LogBatch Batch(RunContext context, ImmutableArray<HistoryRow>.Builder rows, ImmutableArray<string>.Builder lines)
+    private static LogBatch Batch(RunContext context, ImmutableArray<HistoryRow>.Builder rows, ImmutableArray<string>.Builder lines, ImmutableHashSet<int>.Builder errors)
     {
         foreach (var row in rows)
         {
@@ -143,10 +149,12 @@ public static class RunBatchingExtensions
             Run = context.Info,
             Rows = rows.ToImmutable(),
             LogLines = lines.ToImmutable(),
+            ErrorLines = errors.ToImmutable(),
             Summary = [.. context.Summary],
         };
         rows.Clear();
         lines.Clear();
+        errors.Clear();
         return batch;
     }
 }

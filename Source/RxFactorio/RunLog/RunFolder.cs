@@ -23,12 +23,18 @@ internal sealed record RunFolder(string Path, string RunId)
     /// <summary>The run files folder, <c>files/</c>.</summary>
     public string FilesDirectory => System.IO.Path.Combine(Path, "files");
 
+    /// <summary><c>files/wandb-metadata.json</c>: program, arguments, host, os, start time, source and session (<see cref="RunMetadata"/>).</summary>
+    public string MetadataFile => FilePath(RunFiles.Metadata);
+
     /// <summary><c>files/wandb-summary.json</c>: the latest summary as one JSON object.</summary>
-    public string SummaryFile => System.IO.Path.Combine(FilesDirectory, "wandb-summary.json");
+    public string SummaryFile => FilePath(RunFiles.Summary);
 
     /// <summary><c>files/config.yaml</c>: the config in W&amp;B's <c>key: {value: …}</c> form.</summary>
-    public string ConfigFile => System.IO.Path.Combine(FilesDirectory, "config.yaml");
+    public string ConfigFile => FilePath(RunFiles.Config);
 
     /// <summary><c>files/output.log</c>: the run's log lines.</summary>
-    public string OutputLog => System.IO.Path.Combine(FilesDirectory, "output.log");
+    public string OutputLog => FilePath(RunFiles.Output);
+
+    /// <summary>The path of a run file, by its name in the run (one of <see cref="RunFiles.All"/>).</summary>
+    public string FilePath(string name) => System.IO.Path.Combine(FilesDirectory, name);
 }

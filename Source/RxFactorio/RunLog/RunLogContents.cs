@@ -32,7 +32,7 @@ internal sealed record RunLogContents
     /// <summary>The history rows, in file order. <c>Tick</c> is the row's <c>tick</c> value (0 without one).</summary>
     public IReadOnlyList<HistoryRow> History { get; init; } = [];
 
-    /// <summary>How many history rows the log holds (also when <see cref="RunLogReader.Scan"/> kept only the last).</summary>
+    /// <summary>How many history rows the log holds (also when <see cref="RunLogReader.Scan(string)"/> kept only the last).</summary>
     public long HistoryCount { get; init; }
 
     /// <summary>The console output lines, in order, without their newlines.</summary>

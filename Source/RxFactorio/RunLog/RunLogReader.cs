@@ -21,9 +21,16 @@ internal static class RunLogReader
     /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
     /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log (bad header).</exception>
     /// <exception cref="IOException">The file cannot be read; the message names the path.</exception>
-    public static RunLogContents Scan(string path) => Read(path, keepHistory: false);
+    public static RunLogContents Scan(string path) => Read(path, keepHistory: false, output: null);
 
-    private static RunLogContents Read(string path, bool keepHistory)
+    /// <summary>Like <see cref="Scan(string)"/>, and hands every console output line to <paramref name="output"/>, in order, with whether it is a stderr line.</summary>
+    /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
+    /// <param name="output">Gets each line (without its newline) and true for stderr.</param>
+    /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log (bad header).</exception>
+    /// <exception cref="IOException">The file cannot be read; the message names the path.</exception>
+    public static RunLogContents Scan(string path, Action<string, bool> output) => Read(path, keepHistory: false, output);
+
+    private static RunLogContents Read(string path, bool keepHistory, Action<string, bool>? output = null)
     {
         using var reader = LevelDbLogReader.Open(path);
         string? runId = null, displayName = null, entity = null, project = null;
@@ -103,11 +110,11 @@ internal static class RunLogReader
                         summaryJson.Remove(key);
                     }
                     break;
-                case Record.RecordTypeOneofCase.OutputRaw when keepHistory:
-                    AddLines(lines, record.OutputRaw.Line);
+                case Record.RecordTypeOneofCase.OutputRaw when keepHistory || output is not null:
+                    Output(record.OutputRaw.Line, IsStderr(record.OutputRaw));
                     break;
-                case Record.RecordTypeOneofCase.Output when keepHistory:
-                    AddLines(lines, record.Output.Line);
+                case Record.RecordTypeOneofCase.Output when keepHistory || output is not null:
+                    Output(record.Output.Line, IsStderr(record.Output));
                     break;
                 case Record.RecordTypeOneofCase.Exit:
                     exitCode = record.Exit.ExitCode;
@@ -123,6 +130,21 @@ internal static class RunLogReader
                 resumeOffset = logRecord.End;
                 exitCode = null;
                 hasFinal = false;
+            }
+        }
+
+        void Output(string text, bool stderr)
+        {
+            if (output is null)
+            {
+                AddLines(lines, text);
+                return;
+            }
+            var part = new List<string>();
+            AddLines(part, text);
+            foreach (var line in part)
+            {
+                output(line, stderr);
             }
         }
 
@@ -281,6 +303,12 @@ internal static class RunLogReader
             lines.RemoveAt(lines.Count - 1);
         }
     }
+
+    /// <summary>Whether an output record is the stderr stream's (wandb-core prefixes those lines with <c>ERROR </c>).</summary>
+    internal static bool IsStderr(OutputRawRecord record) => record.OutputType == OutputRawRecord.Types.OutputType.Stderr;
+
+    /// <summary>Whether an output record is the stderr stream's.</summary>
+    internal static bool IsStderr(OutputRecord record) => record.OutputType == OutputRecord.Types.OutputType.Stderr;
 
     internal static string ItemKey(string key, IList<string> nestedKey) => nestedKey.Count > 0 ? string.Join('.', nestedKey) : key;
 

@@ -14,12 +14,14 @@ namespace RxFactorio.RunLog;
 /// <see cref="RunLogAck"/> after each acknowledged request, and sleeps until the log grows (or a
 /// heartbeat is due). Rows gather in the log for up to <see cref="RunLogSinkOptions.SendWindow"/>
 /// (or until a request is full) before they go. An exit record finishes the run on W&amp;B; records
-/// after it (the run resumed) start it again under the same id.
+/// after it (the run resumed) start it again under the same id. Run files (<see cref="RunFiles"/>) go up
+/// with <see cref="RunFilesUploader"/>: metadata and config once the run exists, all four at its exit.
 /// </summary>
 internal sealed partial class RunLogShipper
 {
     private readonly RunLogSink _sink;
     private readonly WandbConnection _connection;
+    private readonly RunFilesUploader _files;
     private readonly RunLogSink.LoggedRun _run;
     private readonly RunLogSinkOptions _options;
     private readonly ILogger _logger;
@@ -39,6 +41,7 @@ internal sealed partial class RunLogShipper
     private WandbRunClient? _client;
     private bool _started;
     private bool _stoppedOnServer;
+    private bool _startFilesUploaded;
     private int _damageReported;
 
     private long _unread;
@@ -50,6 +53,7 @@ internal sealed partial class RunLogShipper
     {
         _sink = sink;
         _connection = connection;
+        _files = new RunFilesUploader(connection, logger);
         _run = run;
         _options = options;
         _logger = logger;
@@ -346,6 +350,7 @@ internal sealed partial class RunLogShipper
         }
         var rows = ImmutableArray.CreateBuilder<HistoryRow>();
         var lines = new List<string>();
+        var errorLines = ImmutableHashSet.CreateBuilder<int>();
         ImmutableArray<KeyValuePair<string, double>>? summary = null;
         ImmutableArray<KeyValuePair<string, string>> summaryJson = [];
         int? exitCode = null;
@@ -403,10 +408,10 @@ internal sealed partial class RunLogShipper
                         rows.Add(decodedRow ?? RunLogReader.ToRow(record!.History));
                         break;
                     case Record.RecordTypeOneofCase.OutputRaw:
-                        RunLogReader.AddLines(lines, record!.OutputRaw.Line);
+                        AddLines(lines, errorLines, record!.OutputRaw.Line, RunLogReader.IsStderr(record.OutputRaw));
                         break;
                     case Record.RecordTypeOneofCase.Output:
-                        RunLogReader.AddLines(lines, record!.Output.Line);
+                        AddLines(lines, errorLines, record!.Output.Line, RunLogReader.IsStderr(record.Output));
                         break;
                     case Record.RecordTypeOneofCase.Summary:
                         (summary, summaryJson) = Summary(record!.Summary);
@@ -442,10 +447,10 @@ internal sealed partial class RunLogShipper
         if ((hasData || exitCode is not null) && !_stoppedOnServer)
         {
             Volatile.Write(ref _pendingRows, rows.Count);
-            var client = await StartedClientAsync(rows).ConfigureAwait(false);
+            var client = await StartedClientAsync(rows, uploadStartFiles: exitCode is null).ConfigureAwait(false);
             if (hasData)
             {
-                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], Summary = summary ?? [], SummaryJson = summaryJson };
+                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], ErrorLines = errorLines.ToImmutable(), Summary = summary ?? [], SummaryJson = summaryJson };
                 if (!await client.SendAsync(batch, _stopping).ConfigureAwait(false))
                 {
                     if (client.State != WandbRunState.Stopped)
@@ -463,6 +468,8 @@ internal sealed partial class RunLogShipper
             }
             if (exitCode is { } code && client.State == WandbRunState.Running)
             {
+                // NOTE: the files go before "complete", as wandb-core's sender finishes (core/internal/stream/sender.go).
+                client.AddUploaded(await UploadFinishedFilesAsync(client).ConfigureAwait(false));
                 await client.FinishAsync(code, _stopping).ConfigureAwait(false);
             }
             _ack = _ack with { HistoryLines = client.HistoryOffset, OutputLines = client.LogOffset };
@@ -495,8 +502,28 @@ internal sealed partial class RunLogShipper
         return true;
     }
 
-    /// <summary>The running client, or a new one started; the metric definitions cover <paramref name="firstRows"/> from the first upsert on.</summary>
-    private async Task<WandbRunClient> StartedClientAsync(IEnumerable<HistoryRow> firstRows)
+    /// <summary>
+    /// At the run's exit: writes <c>files/</c> again from the log (so a crash and restart leave them right)
+    /// and uploads all of them; a re-upload replaces what W&amp;B has.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> UploadFinishedFilesAsync(WandbRunClient client)
+    {
+        try
+        {
+            RunFiles.RebuildFromLog(_run.Folder);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            LogFilesNotRebuilt(_logger, _run.Folder.RunId, ex.Message);
+        }
+        return await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, RunFiles.All, _stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The running client, or a new one started; the metric definitions cover <paramref name="firstRows"/> from the first upsert on.
+    /// With <paramref name="uploadStartFiles"/>, a new run's metadata and config files go up once it exists.
+    /// </summary>
+    private async Task<WandbRunClient> StartedClientAsync(IEnumerable<HistoryRow> firstRows, bool uploadStartFiles)
     {
         if (_client is { State: WandbRunState.Running } running)
         {
@@ -529,6 +556,12 @@ internal sealed partial class RunLogShipper
         }
         Entity = client.Entity;
         Project = client.Project;
+        if (uploadStartFiles && !_startFilesUploaded)
+        {
+            // NOTE: metadata and config as soon as the run exists, so the Overview tab fills while the game runs.
+            _startFilesUploaded = true;
+            client.AddUploaded(await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, [RunFiles.Metadata, RunFiles.Config], _stopping).ConfigureAwait(false));
+        }
         return client;
     }
 
@@ -572,6 +605,17 @@ internal sealed partial class RunLogShipper
         return info;
     }
 
+    /// <summary>An output record's lines, noting which are stderr lines.</summary>
+    private static void AddLines(List<string> lines, ImmutableHashSet<int>.Builder errorLines, string text, bool stderr)
+    {
+        var first = lines.Count;
+        RunLogReader.AddLines(lines, text);
+        for (var i = first; stderr && i < lines.Count; i++)
+        {
+            errorLines.Add(i);
+        }
+    }
+
     private static (ImmutableArray<KeyValuePair<string, double>> Numbers, ImmutableArray<KeyValuePair<string, string>> Json) Summary(SummaryRecord record)
     {
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>(record.Update.Count);
@@ -606,6 +650,9 @@ internal sealed partial class RunLogShipper
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run log {LogFile} is damaged; the intact records are sent: {Report}")]
     private static partial void LogDamaged(ILogger logger, string logFile, string report);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "wandb run {RunId}: its files/ could not be written from the run log ({Reason}); uploading them as they are")]
+    private static partial void LogFilesNotRebuilt(ILogger logger, string runId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark a run log synced: {Reason}")]
     private static partial void LogMarkFailed(ILogger logger, string reason);

@@ -19,8 +19,9 @@ namespace RxFactorio.RunLog;
 /// (<see cref="SyncAsync"/>): one rule for what W&amp;B already has.
 /// </para>
 /// <para>
-/// Offline (no connection), the logs stay on disk with W&amp;B's <c>files/</c> (config, summary,
-/// output) for <c>rxfactorio sync</c> or <c>wandb sync</c>.
+/// Offline (no connection), the logs stay on disk with W&amp;B's <c>files/</c> (metadata, config, summary,
+/// output; see <see cref="RunFiles"/>) for <c>rxfactorio sync</c> or <c>wandb sync</c>. Online, the shipper
+/// uploads the same files (<see cref="RunFilesUploader"/>).
 /// </para>
 /// <para>
 /// Failures: a refused key (<see cref="WandbAuthenticationException"/>) or a disk error (an
@@ -479,7 +480,8 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
             {
                 writer.WriteRun(start.Run, now);
                 writer.Flush();
-                RunFiles.WriteConfig(folder, start.Run.Config);
+                RunFiles.WriteConfig(folder, start.Run.Config.Select(c => new KeyValuePair<string, string>(c.Key, RunLogJson.Value(c.Value is string s ? RunLogJson.WellFormed(s) : c.Value))));
+                RunFiles.WriteMetadata(folder, RunMetadata.Json(start.Run, now, _options.CommandLine, _options.Attributes.Host));
             }
             catch
             {
@@ -538,23 +540,18 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         if (batch.LogLines.Length > 0)
         {
             var now = Now;
-            foreach (var line in batch.LogLines)
+            for (var i = 0; i < batch.LogLines.Length; i++)
             {
-                writer.WriteOutput(line, now);
+                writer.WriteOutput(batch.LogLines[i], now, stderr: batch.ErrorLines.Contains(i));
             }
         }
-        IReadOnlyList<KeyValuePair<string, string>>? summary = null;
         if (batch.Rows.Length > 0 || batch.Summary.Length > 0)
         {
-            summary = writer.WriteSummary(batch.Summary, run.SummaryJson);
+            writer.WriteSummary(batch.Summary, run.SummaryJson);
         }
         writer.Flush();
         run.Shipper?.Signal(batch.Rows.Length);
         RunFiles.AppendOutput(run.Folder, batch.LogLines);
-        if (summary is not null)
-        {
-            run.Summary = summary;
-        }
     }
 
     private void Finish(FinishRun finish)
@@ -572,7 +569,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         Close(run);
     }
 
-    private static void Close(LoggedRun run)
+    private void Close(LoggedRun run)
     {
         var writer = run.Writer!;
         try
@@ -580,9 +577,10 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
             writer.WriteExit(0);
             writer.WriteFinal();
             writer.Flush();
-            if (run.Summary is { } summary)
+            if (!IsOnline)
             {
-                RunFiles.WriteSummary(run.Folder, summary);
+                // NOTE: online, the shipper rebuilds the files when it reaches the exit, then uploads them.
+                RunFiles.RebuildFromLog(run.Folder);
             }
         }
         finally
@@ -645,9 +643,6 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
 
         /// <summary>The latest value of each key that is not a number (the run's latest image), as JSON, for its summary.</summary>
         public Dictionary<string, string> SummaryJson { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>The latest summary written, for <c>files/wandb-summary.json</c> when the run closes.</summary>
-        public IReadOnlyList<KeyValuePair<string, string>>? Summary { get; set; }
 
         public RunLogShipper? Shipper { get; set; }
 

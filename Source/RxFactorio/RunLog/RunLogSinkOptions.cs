@@ -22,6 +22,9 @@ public sealed record RunLogSinkOptions
     /// </summary>
     public RunAttributes Attributes { get; init; } = new() { Host = Environment.MachineName };
 
+    /// <summary>The command line that started the runs, without the program, for <c>wandb-metadata.json</c> (secrets masked there).</summary>
+    internal IReadOnlyList<string> CommandLine { get; init; } = [];
+
     /// <summary>Force every flush to disk (<c>fsync</c>). Off by default: what is flushed survives a crash of the process, not of the machine.</summary>
     public bool Durable { get; init; }
 

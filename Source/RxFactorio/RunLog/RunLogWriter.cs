@@ -186,14 +186,15 @@ internal sealed class RunLogWriter : IDisposable
     /// <summary>Writes one line of the run's console output (<c>output.log</c>) as an <c>output_raw</c> record ending in a newline.</summary>
     /// <param name="line">The line, without a newline.</param>
     /// <param name="timestamp">When it was logged.</param>
-    public void WriteOutput(string line, DateTimeOffset timestamp)
+    /// <param name="stderr">An error line: the record's stream is stderr (W&amp;B prefixes it with <c>ERROR </c>).</param>
+    public void WriteOutput(string line, DateTimeOffset timestamp, bool stderr = false)
     {
         ArgumentNullException.ThrowIfNull(line);
         Append(new Record
         {
             OutputRaw = new OutputRawRecord
             {
-                OutputType = OutputRawRecord.Types.OutputType.Stdout,
+                OutputType = stderr ? OutputRawRecord.Types.OutputType.Stderr : OutputRawRecord.Types.OutputType.Stdout,
                 Timestamp = Timestamp.FromDateTimeOffset(timestamp),
                 Line = RunLogJson.WellFormed(line) + "\n",
             },

@@ -84,13 +84,18 @@ internal sealed class RowAssembler
     public void Reposition(SourcePosition before) => _last = before;
 
     /// <summary>Applies one event; rows it completes and log lines it makes go to the callbacks, in order.</summary>
-    public void Apply(FactorioEvent e, DateTimeOffset now, Action<HistoryRow> rowDone, Action<string> logLine)
+    /// <param name="e">The event.</param>
+    /// <param name="now">The time.</param>
+    /// <param name="rowDone">Gets each completed row.</param>
+    /// <param name="logLine">Gets each run log line.</param>
+    /// <param name="errorLine">Gets each diagnostic about this run's stats lines (stale cycle, reserved key) as a stderr line for the run's log; <c>null</c>: none.</param>
+    public void Apply(FactorioEvent e, DateTimeOffset now, Action<HistoryRow> rowDone, Action<string> logLine, Action<string>? errorLine = null)
     {
         var before = _last;
         switch (e)
         {
             case StatsEvent stats:
-                ApplyStats(stats, now, rowDone, before);
+                ApplyStats(stats, now, rowDone, before, errorLine);
                 break;
             case GameEvent game:
                 CountEvent(game, before);
@@ -107,6 +112,13 @@ internal sealed class RowAssembler
     /// <summary>Whether the event was read before a restart and its log line is in the run log already.</summary>
     private bool Replayed(FactorioEvent e) => e.SourceOffset > 0 && e.SourceOffset <= _replayedThrough;
 
+    /// <summary>Counts a diagnostic about this run's input and puts it in the run's log as an error line (<c>source:line: reason: detail</c>).</summary>
+    private void Report(IngestDiagnostic diagnostic, Action<string>? errorLine)
+    {
+        _options.Diagnostics.Report(diagnostic);
+        errorLine?.Invoke(diagnostic.ToString());
+    }
+
     /// <summary>Releases the pending row, if any.</summary>
     public void Flush(DateTimeOffset now, Action<HistoryRow> rowDone)
     {
@@ -117,7 +129,7 @@ internal sealed class RowAssembler
         rowDone(Complete(now));
     }
 
-    private void ApplyStats(StatsEvent stats, DateTimeOffset now, Action<HistoryRow> rowDone, SourcePosition before)
+    private void ApplyStats(StatsEvent stats, DateTimeOffset now, Action<HistoryRow> rowDone, SourcePosition before, Action<string>? errorLine)
     {
         if (stats.Cycle <= LastStep && (Replayed(stats) || _catchingUp))
         {
@@ -128,10 +140,10 @@ internal sealed class RowAssembler
         if (stats.Cycle <= LastStep || (_pending is not null && stats.Cycle < _pendingStep))
         {
             var after = _pending is not null ? _pendingStep : LastStep;
-            _options.Diagnostics.Report(new IngestDiagnostic(
+            Report(new IngestDiagnostic(
                 DiagnosticReason.StaleCycle, stats.Source, stats.LineNumber,
                 $"cycle {stats.Cycle} of session '{Printable.Of(stats.SessionId, 60)}' is not after step {after}; W&B would drop it, so it is not sent",
-                ""));
+                ""), errorLine);
             return;
         }
         if (_pending is not null && stats.Cycle > _pendingStep)
@@ -165,8 +177,8 @@ internal sealed class RowAssembler
         {
             if (ReservedKeys.IsReserved(m.Name))
             {
-                _options.Diagnostics.Report(new IngestDiagnostic(
-                    DiagnosticReason.ReservedKey, stats.Source, stats.LineNumber, ReservedKeys.Detail(m.Name), ""));
+                Report(new IngestDiagnostic(
+                    DiagnosticReason.ReservedKey, stats.Source, stats.LineNumber, ReservedKeys.Detail(m.Name), ""), errorLine);
                 continue;
             }
             // NOTE: the mod counts frequent events per interval into metrics as events/{name};

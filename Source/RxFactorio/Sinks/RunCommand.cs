@@ -32,6 +32,9 @@ public sealed record LogBatch : RunCommand
     /// <summary>Lines for the run's <c>output.log</c>, in order.</summary>
     public ImmutableArray<string> LogLines { get; init; } = [];
 
+    /// <summary>Which of <see cref="LogLines"/> are error (stderr) lines: W&amp;B shows them with an <c>ERROR </c> prefix.</summary>
+    internal ImmutableHashSet<int> ErrorLines { get; init; } = [];
+
     /// <summary>The run's summary after this batch: the latest value of every key.</summary>
     public ImmutableArray<KeyValuePair<string, double>> Summary { get; init; } = [];
 

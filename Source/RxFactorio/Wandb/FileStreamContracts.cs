@@ -3,12 +3,17 @@ using System.Text.Json.Serialization;
 
 namespace RxFactorio.Wandb;
 
-/// <summary>A file_stream body: <c>{}</c> (heartbeat), files with offsets and lines, and on the last request <c>complete</c> and <c>exitcode</c>.</summary>
+/// <summary>A file_stream body: <c>{}</c> (heartbeat), files with offsets and lines, the run files uploaded, and on the last request <c>complete</c> and <c>exitcode</c>.</summary>
 internal sealed record FileStreamRequest
 {
     [JsonPropertyName("files")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, FileStreamChunk>? Files { get; init; }
+
+    /// <summary>Run files uploaded since the last request (core/internal/filestream/filestreamrequest.go <c>Uploaded</c>).</summary>
+    [JsonPropertyName("uploaded")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Uploaded { get; init; }
 
     [JsonPropertyName("complete")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

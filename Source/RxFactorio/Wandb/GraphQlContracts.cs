@@ -40,6 +40,25 @@ internal sealed record UpsertBucketVariables
 
 internal sealed record NoVariables;
 
+/// <summary>CreateRunFiles' variables (core/api/graphql/mutation_create_run_files.graphql): file names relative to the run's files folder, with forward slashes.</summary>
+internal sealed record CreateRunFilesVariables(
+    [property: JsonPropertyName("entity")] string Entity,
+    [property: JsonPropertyName("project")] string Project,
+    [property: JsonPropertyName("run")] string Run,
+    [property: JsonPropertyName("files")] IReadOnlyList<string> Files);
+
+internal sealed record CreateRunFilesData([property: JsonPropertyName("createRunFiles")] CreateRunFilesPayload? CreateRunFiles);
+
+/// <summary>Where to PUT each file; <c>uploadHeaders</c> are <c>"Name:value"</c> strings to send with every PUT.</summary>
+internal sealed record CreateRunFilesPayload(
+    [property: JsonPropertyName("runID")] string? RunId,
+    [property: JsonPropertyName("uploadHeaders")] List<string>? UploadHeaders,
+    [property: JsonPropertyName("files")] List<RunFileUploadUrl>? Files);
+
+internal sealed record RunFileUploadUrl(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("uploadUrl")] string? UploadUrl);
+
 internal sealed record UpsertBucketData([property: JsonPropertyName("upsertBucket")] UpsertBucketPayload? UpsertBucket);
 
 internal sealed record UpsertBucketPayload(

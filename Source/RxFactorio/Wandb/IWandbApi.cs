@@ -23,6 +23,13 @@ internal interface IWandbApi
         [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
 
+    [Post("/graphql")]
+    Task<IApiResponse<GraphQlResponse<CreateRunFilesData>>> CreateRunFilesAsync(
+        [Body] GraphQlRequest<CreateRunFilesVariables> request,
+        [Property(WandbRequestKind.OptionKey)] string kind,
+        [Property(WandbRequestKind.OperationKey)] string operation,
+        CancellationToken cancellationToken);
+
     [Post("/files/{entity}/{project}/{run}/file_stream")]
     Task<IApiResponse<FileStreamResponse>> FileStreamAsync(
         string entity,

@@ -10,18 +10,23 @@ namespace RxFactorio.Wandb;
 /// One HTTP pipeline to one W&amp;B server, shared by all runs: <see cref="HttpClient"/> →
 /// resilience handler (retries, timeouts) → <see cref="WandbAuthHandler"/> → the inner handler
 /// (a <see cref="SocketsHttpHandler"/>, or a test's fake), with a source-generated Refit client on top.
+/// Run files go to the upload URLs CreateRunFiles hands out through a second pipeline WITHOUT
+/// <see cref="WandbAuthHandler"/> (resilience → the inner handler): those URLs are cloud storage, and the
+/// key must never reach them (core/internal/filetransfer/file_transfer_default.go sends only the URL's own headers).
 /// Point it at any server with <see cref="WandbOptions.BaseUrl"/>.
 /// </summary>
 public sealed partial class WandbConnection : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly HttpClient _uploads;
     private readonly IWandbApi _api;
     private readonly ILogger _logger;
     private readonly SecretRedactor _redactor;
     private readonly RetryWaitCutoff _cutoff;
 
-    private WandbConnection(WandbOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time, SecretRedactor redactor, RetryWaitCutoff cutoff)
+    private WandbConnection(WandbOptions options, HttpClient http, HttpClient uploads, ILoggerFactory loggerFactory, TimeProvider time, SecretRedactor redactor, RetryWaitCutoff cutoff)
     {
+        _uploads = uploads;
         _redactor = redactor;
         _cutoff = cutoff;
         Options = options;
@@ -62,11 +67,7 @@ public sealed partial class WandbConnection : IDisposable
         timeProvider ??= TimeProvider.System;
         var auth = new WandbAuthHandler(options.BaseUrl, credentials, options.UserAgent)
         {
-            InnerHandler = innerHandler ?? new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AllowAutoRedirect = false,
-            },
+            InnerHandler = innerHandler ?? NewSocketsHandler(),
         };
         var redactor = new SecretRedactor(credentials);
         var cutoff = new RetryWaitCutoff(timeProvider);
@@ -78,8 +79,19 @@ public sealed partial class WandbConnection : IDisposable
             // NOTE: attempt and total timeouts live in the resilience pipeline (on the TimeProvider).
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return new WandbConnection(options, http, loggerFactory, timeProvider, redactor, cutoff);
+        // NOTE: uploads go to the storage host of each upload URL: retried like W&B requests, but never through the auth handler.
+        var uploadResilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), redactor, cutoff);
+        uploadResilience.InnerHandler = new StatusCountingHandler { InnerHandler = innerHandler ?? NewSocketsHandler() };
+        var uploads = new HttpClient(uploadResilience, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        uploads.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
+        return new WandbConnection(options, http, uploads, loggerFactory, timeProvider, redactor, cutoff);
     }
+
+    private static SocketsHttpHandler NewSocketsHandler() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AllowAutoRedirect = false,
+    };
 
     /// <summary>A client for one run; call <see cref="WandbRunClient.StartAsync"/> first.</summary>
     /// <param name="run">The run.</param>
@@ -122,7 +134,11 @@ public sealed partial class WandbConnection : IDisposable
     public CancellationToken RetryWaitCut => _cutoff.Cut;
 
     /// <inheritdoc/>
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _uploads.Dispose();
+    }
 
     internal ILogger Logger => _logger;
 }

@@ -10,6 +10,8 @@ namespace RxFactorio.Wandb;
 [JsonSerializable(typeof(GraphQlRequest<NoVariables>))]
 [JsonSerializable(typeof(GraphQlResponse<UpsertBucketData>))]
 [JsonSerializable(typeof(GraphQlResponse<ViewerData>))]
+[JsonSerializable(typeof(GraphQlRequest<CreateRunFilesVariables>))]
+[JsonSerializable(typeof(GraphQlResponse<CreateRunFilesData>))]
 [JsonSerializable(typeof(FileStreamRequest))]
 [JsonSerializable(typeof(FileStreamResponse))]
 [JsonSerializable(typeof(string))]

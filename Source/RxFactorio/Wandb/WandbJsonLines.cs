@@ -60,7 +60,7 @@ internal static class WandbJsonLines
         w.WriteEndObject();
     });
 
-    /// <summary>The whole summary as one line: the latest values, plus <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c> and <c>_wandb.runtime</c> when known.</summary>
+    /// <summary>The whole summary as one line: the latest values, plus <c>_step</c>, <c>_runtime</c>, <c>_timestamp</c> (from <paramref name="lastRow"/>) and <c>_wandb.runtime</c> when known.</summary>
     /// <param name="summary">The latest number of each key.</param>
     /// <param name="jsonSummary">The latest value of each key that is not a number, as raw JSON (an image), or empty.</param>
     /// <param name="lastRow">The last row sent.</param>
@@ -90,24 +90,28 @@ internal static class WandbJsonLines
             {
                 WriteNumber(w, "_timestamp", UnixSeconds(lastRow.Timestamp));
             }
-            if (!keys.Contains("_wandb") && double.IsFinite(lastRow.Runtime))
-            {
-                w.WriteStartObject("_wandb");
-                w.WriteNumber("runtime", (long)Math.Floor(lastRow.Runtime));
-                w.WriteEndObject();
-            }
+        }
+        // NOTE: the run's _runtime in whole seconds, as wandb-core's summary carries it (core/internal/runsummary).
+        var runtime = lastRow?.Runtime ?? summary.Where(kv => kv.Key == "_runtime").Select(kv => (double?)kv.Value).LastOrDefault();
+        if (!keys.Contains("_wandb") && runtime is { } seconds && double.IsFinite(seconds))
+        {
+            w.WriteStartObject("_wandb");
+            w.WriteNumber("runtime", (long)Math.Floor(seconds));
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     });
 
     /// <summary>
-    /// An <c>output.log</c> line in wandb-core's legacy console format:
-    /// <c>&lt;UTC time, microseconds, no Z&gt; &lt;text&gt;</c>. Line breaks in the text become spaces.
+    /// An <c>output.log</c> line in wandb-core's legacy console format
+    /// (core/internal/runconsolelogs/runlogschangemodel.go <c>LegacyFormat</c>):
+    /// <c>[ERROR ]&lt;UTC time, microseconds, no Z&gt; &lt;text&gt;</c>, where <c>ERROR </c> marks a stderr line
+    /// (the frontend parses it). Line breaks in the text become spaces.
     /// </summary>
-    public static string LogLine(DateTimeOffset time, string text)
+    public static string LogLine(DateTimeOffset time, string text, bool stderr = false)
     {
         var stamp = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
-        return stamp + " " + text.Replace('\r', ' ').Replace('\n', ' ');
+        return (stderr ? "ERROR " : "") + stamp + " " + text.Replace('\r', ' ').Replace('\n', ' ');
     }
 
     /// <summary>

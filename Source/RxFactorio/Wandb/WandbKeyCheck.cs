@@ -10,13 +10,17 @@ namespace RxFactorio.Wandb;
 /// </summary>
 internal sealed class WandbKeyCheck
 {
-    private WandbKeyCheck(Task<WandbAuthenticationException?> completion) => Completion = completion;
+    private volatile WandbAuthenticationException? _rejection;
+
+    private WandbKeyCheck()
+    {
+    }
 
     /// <summary>Ends with the refusal, or <c>null</c> when the key was accepted or could not be checked.</summary>
-    public Task<WandbAuthenticationException?> Completion { get; }
+    public Task<WandbAuthenticationException?> Completion { get; private set; } = Task.FromResult<WandbAuthenticationException?>(null);
 
-    /// <summary>The refusal, once the check has ended with one; else <c>null</c>.</summary>
-    public WandbAuthenticationException? Rejection => Completion.IsCompletedSuccessfully ? Completion.Result : null;
+    /// <summary>The refusal, from the moment the check has one (before <c>onRejected</c> runs); else <c>null</c>.</summary>
+    public WandbAuthenticationException? Rejection => _rejection;
 
     /// <summary>Starts the check.</summary>
     /// <param name="connection">The connection whose key is checked.</param>
@@ -26,10 +30,12 @@ internal sealed class WandbKeyCheck
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(onRejected);
-        return new WandbKeyCheck(Task.Run(() => CheckAsync(connection, onRejected, cancellationToken), CancellationToken.None));
+        var check = new WandbKeyCheck();
+        check.Completion = Task.Run(() => check.CheckAsync(connection, onRejected, cancellationToken), CancellationToken.None);
+        return check;
     }
 
-    private static async Task<WandbAuthenticationException?> CheckAsync(
+    private async Task<WandbAuthenticationException?> CheckAsync(
         WandbConnection connection, Action<WandbAuthenticationException> onRejected, CancellationToken cancellationToken)
     {
         try
@@ -40,6 +46,8 @@ internal sealed class WandbKeyCheck
         }
         catch (WandbAuthenticationException refused)
         {
+            // NOTE: before onRejected, which stops the pipeline: its end reads Rejection, and must find it.
+            _rejection = refused;
             onRejected(refused);
             return refused;
         }

@@ -27,5 +27,18 @@ internal static class WandbQueries
         + "\t}\n"
         + "}\n";
 
+    /// <summary>core/internal/gql/gql_gen.go CreateRunFiles_Operation.</summary>
+    public const string CreateRunFiles =
+        "\nmutation CreateRunFiles ($entity: String!, $project: String!, $run: String!, $files: [String!]!) {\n"
+        + "\tcreateRunFiles(input: {entityName:$entity,projectName:$project,runName:$run,files:$files}) {\n"
+        + "\t\trunID\n"
+        + "\t\tuploadHeaders\n"
+        + "\t\tfiles {\n"
+        + "\t\t\tname\n"
+        + "\t\t\tuploadUrl\n"
+        + "\t\t}\n"
+        + "\t}\n"
+        + "}\n";
+
     public const string Viewer = "\nquery Viewer { viewer { id entity username email flags teams { edges { node { name } } } } }\n";
 }

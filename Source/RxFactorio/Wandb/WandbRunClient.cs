@@ -7,7 +7,7 @@ namespace RxFactorio.Wandb;
 
 /// <summary>
 /// Talks to W&amp;B for one run: UpsertBucket to create or resume it, then file_stream requests for
-/// history rows, the summary and <c>output.log</c> lines, heartbeats, and the final
+/// history rows, the summary and <c>output.log</c> lines, uploaded run files, heartbeats, and the final
 /// <c>complete</c>. Per-file line offsets advance only when a request succeeds; each request is
 /// built once, so a retry sends exactly the same bytes. Calls are serialized; it is safe to call
 /// <see cref="HeartbeatIfIdleAsync"/> from a timer while a batch is being sent.
@@ -20,6 +20,7 @@ internal sealed class WandbRunClient
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<PreparedRequest> _pending = new();
     private readonly FileStreamPacker _packer;
+    private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
     private long _historyOffset;
     private long _logOffset;
     private long _nextHistoryOffset;
@@ -101,7 +102,7 @@ internal sealed class WandbRunClient
     }
 
     /// <summary>
-    /// Creates the run with UpsertBucket, or, when it ran before (after <see cref="FinishAsync"/>, or
+    /// Creates the run with UpsertBucket, or, when it ran before (after <see cref="FinishAsync(int, CancellationToken)"/>, or
     /// <paramref name="resumed"/>), upserts it again under the same run id and continues its offsets.
     /// Entity and project for file_stream come from the response.
     /// </summary>
@@ -183,12 +184,16 @@ internal sealed class WandbRunClient
             }
             var summary = batch.Summary.IsDefaultOrEmpty ? null : WandbJsonLines.SummaryLine(batch.Summary, batch.SummaryJson.IsDefault ? [] : batch.SummaryJson, _lastRow);
             var now = _connection.TimeProvider.GetUtcNow();
-            var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select(l => WandbJsonLines.LogLine(now, l)).ToList();
+            var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select((l, i) => WandbJsonLines.LogLine(now, l, batch.ErrorLines.Contains(i))).ToList();
             var requests = _packer.Pack(history, summary, log, _nextHistoryOffset, _nextLogOffset, Dropped);
             var lastWithRows = requests.FindLastIndex(r => r.HistoryLines > 0);
             if (lastWithRows >= 0)
             {
                 requests[lastWithRows] = requests[lastWithRows] with { NewestRowCompleted = rows[^1].Timestamp };
+            }
+            if (requests.Count > 0)
+            {
+                requests[0] = requests[0] with { Body = WithUploaded(requests[0].Body) };
             }
             foreach (var request in requests)
             {
@@ -228,7 +233,7 @@ internal sealed class WandbRunClient
             }
             if (_pending.Count == 0)
             {
-                _pending.Enqueue(new PreparedRequest(new FileStreamRequest(), 0, 0));
+                _pending.Enqueue(new PreparedRequest(WithUploaded(new FileStreamRequest()), 0, 0));
             }
             await DrainAsync(cancellationToken).ConfigureAwait(false);
             return true;
@@ -255,7 +260,7 @@ internal sealed class WandbRunClient
             {
                 return;
             }
-            _pending.Enqueue(new PreparedRequest(new FileStreamRequest { Complete = true, ExitCode = exitCode }, 0, 0));
+            _pending.Enqueue(new PreparedRequest(WithUploaded(new FileStreamRequest { Complete = true, ExitCode = exitCode }), 0, 0));
             await DrainAsync(cancellationToken).ConfigureAwait(false);
             if (_state == WandbRunState.Running)
             {
@@ -266,6 +271,36 @@ internal sealed class WandbRunClient
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Run files were uploaded: their names go in the <c>uploaded</c> list of the next file_stream request
+    /// (rows, heartbeat or <c>complete</c>), as wandb-core merges a <c>FilesUploadedUpdate</c> into the next
+    /// request (core/internal/runfiles/saved_file.go, core/internal/filestream/filestreamrequest.go).
+    /// </summary>
+    /// <param name="uploaded">The files' names in the run.</param>
+    public void AddUploaded(IReadOnlyList<string> uploaded)
+    {
+        ArgumentNullException.ThrowIfNull(uploaded);
+        lock (_uploaded)
+        {
+            _uploaded.UnionWith(uploaded);
+        }
+    }
+
+    /// <summary>The request with the files uploaded since the last request, which then count as reported.</summary>
+    private FileStreamRequest WithUploaded(FileStreamRequest request)
+    {
+        lock (_uploaded)
+        {
+            if (_uploaded.Count == 0)
+            {
+                return request;
+            }
+            var names = _uploaded.Order(StringComparer.Ordinal).ToList();
+            _uploaded.Clear();
+            return request with { Uploaded = names };
         }
     }
 

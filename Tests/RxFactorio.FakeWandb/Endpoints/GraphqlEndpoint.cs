@@ -7,9 +7,10 @@ using RxFactorio.FakeWandb.State;
 namespace RxFactorio.FakeWandb.Endpoints;
 
 /// <summary>POST /graphql: {"query", "variables", "operationName"} (docs/wandb-protocol.md §2). Success is always HTTP 200 (docs/wandb-protocol.md §8).</summary>
-internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options, ApiKeyAuthenticator auth)
+internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options, ApiKeyAuthenticator auth, UploadEndpoint uploads)
 {
     private readonly UpsertBucketHandler _upsert = new(state, options);
+    private readonly RunFilesHandler _runFiles = new(state, uploads);
     private readonly RunResumeStatusHandler _resume = new(state, options);
 
     public async Task<IResult> HandleAsync(HttpContext context)
@@ -50,6 +51,8 @@ internal sealed class GraphqlEndpoint(FakeState state, FakeWandbOptions options,
             OperationNames.UpsertBucket => _upsert.Handle(variables, keyEntity),
             OperationNames.ServerFeaturesQuery => ServerFeaturesHandler.Handle(options.ServerFeatures),
             OperationNames.RunResumeStatus => _resume.Handle(variables, keyEntity),
+            OperationNames.CreateRunFiles => _runFiles.CreateRunFiles(variables, keyEntity),
+            OperationNames.MarkRunFilesUploaded => _runFiles.MarkRunFilesUploaded(variables, keyEntity),
 
             // Unknown operations: a GraphQL error in a 200 response, which the client treats as a failure (docs/wandb-protocol.md §8).
             _ => JsonResults.Graphql(

@@ -8,6 +8,24 @@ namespace RxFactorio.FakeWandb.Endpoints;
 /// <summary>GET /runs: a JSON view of every run, for people and scripts. Not part of the W&amp;B protocol; no auth.</summary>
 internal static class RunsEndpoint
 {
+    /// <summary>Run files up to this size are shown with their content (when UTF-8 text); larger ones by size only.</summary>
+    public const int MaxShownBytes = 64 << 10;
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    private static bool IsText(byte[] content)
+    {
+        try
+        {
+            StrictUtf8.GetString(content);
+            return true;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
     public static IResult Handle(FakeState state) =>
         JsonResults.Json(new JsonArray([.. state.Runs.Select(r => (JsonNode)ToJson(r))]));
 
@@ -37,6 +55,14 @@ internal static class RunsEndpoint
             ["stopped"] = run.Stopped,
             ["uploaded"] = new JsonArray([.. run.Uploaded.Order(StringComparer.Ordinal).Select(u => (JsonNode)JsonValue.Create(u))]),
             ["outputLog"] = new JsonArray([.. run.Lines(FakeFileNames.OutputLog).Select(l => (JsonNode)JsonValue.Create(l))]),
+            ["markedUploaded"] = new JsonArray([.. run.MarkedUploaded.Order(StringComparer.Ordinal).Select(u => (JsonNode)JsonValue.Create(u))]),
+            ["files"] = new JsonArray([.. run.RunFiles.Select(f => (JsonNode)new JsonObject
+            {
+                ["name"] = f.Name,
+                ["size"] = f.Content.Length,
+                ["uploads"] = f.Uploads,
+                ["content"] = f.Content.Length <= MaxShownBytes && IsText(f.Content) ? f.Text : null,
+            })]),
         };
     }
 }

@@ -9,8 +9,10 @@ internal static partial class OperationNames
     public const string UpsertBucket = "UpsertBucket";
     public const string ServerFeaturesQuery = "ServerFeaturesQuery";
     public const string RunResumeStatus = "RunResumeStatus";
+    public const string CreateRunFiles = "CreateRunFiles";
+    public const string MarkRunFilesUploaded = "MarkRunFilesUploaded";
 
-    private static readonly string[] _known = [Viewer, UpsertBucket, ServerFeaturesQuery, RunResumeStatus];
+    private static readonly string[] _known = [Viewer, UpsertBucket, ServerFeaturesQuery, RunResumeStatus, CreateRunFiles, MarkRunFilesUploaded];
 
     /// <summary>The name as sent (or parsed from the query), for the request log.</summary>
     public static string? Named(string? operationName, string? query) =>
@@ -30,6 +32,8 @@ internal static partial class OperationNames
         return query.Contains("upsertBucket(", StringComparison.Ordinal) ? UpsertBucket
             : query.Contains("serverInfo", StringComparison.Ordinal) ? ServerFeaturesQuery
             : query.Contains("bucket(name:", StringComparison.Ordinal) ? RunResumeStatus
+            : query.Contains("createRunFiles(", StringComparison.Ordinal) ? CreateRunFiles
+            : query.Contains("markRunFilesUploaded(", StringComparison.Ordinal) ? MarkRunFilesUploaded
             : ViewerField().IsMatch(query) ? Viewer
             : null;
     }
@@ -40,6 +44,8 @@ internal static partial class OperationNames
         UpsertBucket => "upsertBucket",
         ServerFeaturesQuery => "serverInfo",
         RunResumeStatus => "model",
+        CreateRunFiles => "createRunFiles",
+        MarkRunFilesUploaded => "markRunFilesUploaded",
         _ => null,
     };
 

@@ -8,11 +8,13 @@ public sealed record FakeCounters(
     long LinesWritten,
     long LinesReplaced,
     long Unauthorized,
-    long FaultsInjected);
+    long FaultsInjected,
+    long Uploads,
+    long UploadsWithCredentials);
 
 internal sealed class CounterSet
 {
-    private long _graphql, _fileStream, _heartbeats, _linesWritten, _linesReplaced, _unauthorized, _faults;
+    private long _graphql, _fileStream, _heartbeats, _linesWritten, _linesReplaced, _unauthorized, _faults, _uploads, _uploadsWithCredentials;
 
     public void Graphql() => Interlocked.Increment(ref _graphql);
 
@@ -30,6 +32,11 @@ internal sealed class CounterSet
 
     public void Fault() => Interlocked.Increment(ref _faults);
 
+    public void Upload() => Interlocked.Increment(ref _uploads);
+
+    /// <summary>A request to the upload port carried W&amp;B credentials: the client leaked its key to storage.</summary>
+    public void UploadWithCredentials() => Interlocked.Increment(ref _uploadsWithCredentials);
+
     public FakeCounters Snapshot() => new(
         Interlocked.Read(ref _graphql),
         Interlocked.Read(ref _fileStream),
@@ -37,5 +44,7 @@ internal sealed class CounterSet
         Interlocked.Read(ref _linesWritten),
         Interlocked.Read(ref _linesReplaced),
         Interlocked.Read(ref _unauthorized),
-        Interlocked.Read(ref _faults));
+        Interlocked.Read(ref _faults),
+        Interlocked.Read(ref _uploads),
+        Interlocked.Read(ref _uploadsWithCredentials));
 }

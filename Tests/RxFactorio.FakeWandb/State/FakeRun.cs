@@ -9,6 +9,8 @@ public sealed class FakeRun
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FakeFile> _files = new(StringComparer.Ordinal);
     private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _markedUploaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeRunFile> _runFiles = new(StringComparer.Ordinal);
     private JsonObject _config = [];
     private string? _configJson;
     private IReadOnlyList<string> _tags = [];
@@ -75,6 +77,15 @@ public sealed class FakeRun
 
     public IReadOnlySet<string> Uploaded => Read(() => (IReadOnlySet<string>)new HashSet<string>(_uploaded));
 
+    /// <summary>Files MarkRunFilesUploaded named (wandb-core itself reports uploads in file_stream's "uploaded").</summary>
+    public IReadOnlySet<string> MarkedUploaded => Read(() => (IReadOnlySet<string>)new HashSet<string>(_markedUploaded));
+
+    /// <summary>The run files PUT to their upload URLs, by name (ordinal order).</summary>
+    public IReadOnlyList<FakeRunFile> RunFiles => Read(() => (IReadOnlyList<FakeRunFile>)[.. _runFiles.Values.OrderBy(f => f.Name, StringComparer.Ordinal)]);
+
+    /// <summary>One uploaded run file, or null.</summary>
+    public FakeRunFile? RunFile(string name) => Read(() => _runFiles.GetValueOrDefault(name));
+
     /// <summary>The config JSON string exactly as last sent ({"key":{"value":…}}), or null if none was sent.</summary>
     public string? ConfigJson => Read(() => _configJson);
 
@@ -120,6 +131,11 @@ public sealed class FakeRun
     }
 
     internal void MarkStopped(bool stopped) => Write(() => _stopped = stopped);
+
+    internal void StoreRunFile(string name, byte[] content) =>
+        Write(() => _runFiles[name] = new FakeRunFile(name, content, (_runFiles.GetValueOrDefault(name)?.Uploads ?? 0) + 1));
+
+    internal void MarkUploaded(IEnumerable<string> names) => Write(() => _markedUploaded.UnionWith(names));
 
     internal void ApplyUpsert(RunParameters p)
     {

@@ -12,6 +12,8 @@ public sealed class FakeState
 
     internal CounterSet CounterSet { get; } = new();
 
+    internal UploadSlots UploadSlots { get; } = new();
+
     public FakeCounters Counters => CounterSet.Snapshot();
 
     /// <summary>All runs in creation order.</summary>

@@ -57,8 +57,9 @@ public sealed class OriginalScenarioTests
             Assert.That(ServerView.Number(summary, "_step"), Is.EqualTo(1809));
             Assert.That(ServerView.Number(summary, "_runtime"), Is.EqualTo(18));
             ServerView.AssertFinished(run);
-            Assert.That(Kinds(e2e.Server.State), Is.EqualTo(new[] { "graphql UpsertBucket 200", "file_stream 200", "file_stream 200" }),
+            Assert.That(WithoutRunFiles(Kinds(e2e.Server.State)), Is.EqualTo(new[] { "graphql UpsertBucket 200", "file_stream 200", "file_stream 200" }),
                 "one upsert, one batch, one complete");
+            AssertRunFilesBeforeEachComplete(Kinds(e2e.Server.State));
             Assert.That(delivered.OfType<FinishRun>().Single().Reason, Is.EqualTo(RunEndReason.Shutdown));
             Assert.That(
                 new[] { "rxfactorio.http.retries", "rxfactorio.rows.delivered", "rxfactorio.rows.dropped", "rxfactorio.lines.oversized", "rxfactorio.batches.skipped", "rxfactorio.http.failures" }.Select(e2e.Meter.Total),
@@ -165,6 +166,23 @@ public sealed class OriginalScenarioTests
     }
 
     /// <summary>The protocol requests in order, as "graphql Op status" / "file_stream status".</summary>
+    private static IEnumerable<string> WithoutRunFiles(IEnumerable<string> kinds) => kinds.Where(k => k != "graphql CreateRunFiles 200");
+
+    /// <summary>
+    /// Each run's requests (from its upsert to the next) end with CreateRunFiles, then its complete: the files go
+    /// before the run is finished. A run whose first batch came before its end asked for its metadata and config earlier too.
+    /// </summary>
+    private static void AssertRunFilesBeforeEachComplete(IReadOnlyList<string> kinds)
+    {
+        var starts = kinds.Select((k, i) => (k, i)).Where(p => p.k == "graphql UpsertBucket 200").Select(p => p.i).Append(kinds.Count).ToList();
+        for (var run = 0; run + 1 < starts.Count; run++)
+        {
+            var requests = kinds.Skip(starts[run]).Take(starts[run + 1] - starts[run]).ToList();
+            Assert.That(requests[^2..], Is.EqualTo(new[] { "graphql CreateRunFiles 200", "file_stream 200" }), $"run {run + 1}: {string.Join(", ", requests)}");
+            Assert.That(requests.Count(k => k == "graphql CreateRunFiles 200"), Is.InRange(1, 2), $"run {run + 1}: at the start (when rows came first) and at the end");
+        }
+    }
+
     internal static IReadOnlyList<string> Kinds(FakeState state) =>
         [.. state.Requests.Where(r => r.Kind != RequestKind.Control).Select(r => r.Kind == RequestKind.Graphql
             ? $"graphql {r.OperationName} {r.StatusCode}"

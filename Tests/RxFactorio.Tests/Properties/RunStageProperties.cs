@@ -2,6 +2,7 @@ using System.Globalization;
 using CsCheck;
 using RxFactorio.Diagnostics;
 using RxFactorio.Runs;
+using RxFactorio.Sinks;
 using RxFactorio.Tests.Support;
 
 namespace RxFactorio.Tests.Properties;
@@ -170,7 +171,11 @@ public sealed class RunStageProperties
             Assert.That(diagnostics.Where(d => d.Reason is not (DiagnosticReason.StaleCycle or DiagnosticReason.CycleContradictsTick or DiagnosticReason.ReservedKey or DiagnosticReason.BadMetricValue)), Is.Empty);
 
             var log = sink.LogLinesOf(sink.StartedRuns.Single().RunId);
-            Assert.That(log, Has.Count.EqualTo(specs.Count(s => s.IsEvent)), "one game event, one output.log line");
+            var batches = sink.Commands.Select(c => c.Command).OfType<LogBatch>().ToList();
+            var errorLines = batches.SelectMany(b => b.LogLines.Where((_, i) => b.ErrorLines.Contains(i))).ToList();
+            Assert.That(log.Count - errorLines.Count, Is.EqualTo(specs.Count(s => s.IsEvent)), "one game event, one output.log line");
+            Assert.That(errorLines, Is.EqualTo(diagnostics.Where(d => d.Reason == DiagnosticReason.StaleCycle).Select(d => d.ToString())),
+                "each stale cycle, one error line of the run");
             Assert.That(log.Where(l => !Printable.IsPrintable(l)), Is.Empty, "no raw control character in output.log");
         }, iterations: 250, print: steps => string.Join("\n", Specs(steps).Select(s => s.Json)));
 

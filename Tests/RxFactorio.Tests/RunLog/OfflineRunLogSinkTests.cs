@@ -56,6 +56,7 @@ public sealed class OfflineRunLogSinkTests : ReactiveTest
             $"wandb/{Path.GetFileName(folder)}/run-{runId}.wandb",
             $"wandb/{Path.GetFileName(folder)}/files",
             $"wandb/{Path.GetFileName(folder)}/files/config.yaml",
+            $"wandb/{Path.GetFileName(folder)}/files/wandb-metadata.json",
             $"wandb/{Path.GetFileName(folder)}/files/wandb-summary.json",
             $"wandb/{Path.GetFileName(folder)}/files/output.log",
         }));
@@ -73,10 +74,11 @@ public sealed class OfflineRunLogSinkTests : ReactiveTest
 
         var files = Path.Combine(folder, "files");
         Assert.That(File.ReadAllText(Path.Combine(files, "config.yaml")), Is.EqualTo(
-            "session_id:\n  value: \"../../etc/passwd 💥\"\nlevel_name:\n  value: \"freeplay\"\nstart_tick:\n  value: 0\n"));
+            "level_name:\n    value: \"freeplay\"\nsession_id:\n    value: \"../../etc/passwd 💥\"\nstart_tick:\n    value: 0\n"),
+            "wandb-core's yaml.v3 form: keys sorted, 4-space indent");
         Assert.That(File.ReadAllText(Path.Combine(files, "output.log")), Is.EqualTo("[tick 130] on_built_entity inserter\n"));
         var summary = File.ReadAllText(Path.Combine(files, "wandb-summary.json"));
-        Assert.That(summary, Does.StartWith("{").And.Contain("\"production/iron-plate\": 2.5").And.Contain("\"_step\": 2").And.Contain("\"_runtime\": 4"));
+        Assert.That(summary, Does.StartWith("{").And.Contain("\"production/iron-plate\":2.5").And.Contain("\"_step\":2").And.Contain("\"_runtime\":4").And.Contain("\"_wandb\":{\"runtime\":4}"));
         using var json = System.Text.Json.JsonDocument.Parse(summary);
         Assert.That(json.RootElement.GetProperty("tick").GetDouble(), Is.EqualTo(240));
     }
