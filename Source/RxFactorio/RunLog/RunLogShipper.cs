@@ -464,6 +464,11 @@ internal sealed partial class RunLogShipper
                 else
                 {
                     Interlocked.Add(ref _rowsSent, rows.Count);
+                    if (Media.ScreenshotWriter.MediaFiles(batch.Rows) is { Count: > 0 } media)
+                    {
+                        // NOTE: the PNGs go up as run files once the rows that name them are sent (W&B resolves an image's path against the run's files).
+                        client.AddUploaded(await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, media, _stopping).ConfigureAwait(false));
+                    }
                 }
             }
             if (exitCode is { } code && client.State == WandbRunState.Running)

@@ -115,7 +115,8 @@ public sealed class ScreenshotTests() : FakeWandbCliTest("rxf-shots-")
         Assert.That(new[] { 1, 2, 3, 5 }.Select(i => rows[i]["screenshot"]), Is.All.Null);
         AssertImage(run.Summary!["screenshot"], 70, _second, 5, 3);
         var folder = Directory.GetDirectories(Path.Combine(Dir, "wandb"), "run-*").Single();
-        Assert.That(File.Exists(Path.Combine(folder, "files", "media", "images", Name(70, _second))), "the PNG waits in the run folder for the upload");
+        Assert.That(File.Exists(Path.Combine(folder, "files", "media", "images", Name(70, _second))), "the run folder keeps the PNG");
+        AssertUploaded(run);
     }
 
     [Test]
@@ -132,6 +133,18 @@ public sealed class ScreenshotTests() : FakeWandbCliTest("rxf-shots-")
         AssertImage(rows[0]["screenshot"], 1, _first, 6, 4);
         AssertImage(rows[4]["screenshot"], 70, _second, 5, 3);
         AssertImage(run.Summary!["screenshot"], 70, _second, 5, 3);
+        AssertUploaded(run);
+    }
+
+    /// <summary>Both PNGs went up as run files under the path their image JSON names, and nothing else under media/.</summary>
+    private void AssertUploaded(RxFactorio.FakeWandb.State.FakeRun run)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.RunFile("media/images/" + Name(1, _first))?.Content, Is.EqualTo(_first));
+            Assert.That(run.RunFile("media/images/" + Name(70, _second))?.Content, Is.EqualTo(_second));
+            Assert.That(run.RunFiles.Count(f => f.Name.StartsWith("media/", StringComparison.Ordinal)), Is.EqualTo(2));
+        });
     }
 
     [Test]

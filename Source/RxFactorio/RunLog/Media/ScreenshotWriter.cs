@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using RxFactorio.Diagnostics;
 using RxFactorio.Runs;
 using RxFactorio.Sources;
@@ -20,7 +22,7 @@ namespace RxFactorio.RunLog.Media;
 /// <c>media/images</c> of the run's files folder) and <c>Image.to_json</c> (<c>wandb/sdk/data_types/image.py</c>);
 /// docs/wandb-protocol.md §3 "Images".
 /// </remarks>
-internal sealed class ScreenshotWriter(RunLogSinkOptions options)
+internal sealed partial class ScreenshotWriter(RunLogSinkOptions options)
 {
     /// <summary>The history key images are logged under.</summary>
     public const string Key = "screenshot";
@@ -99,6 +101,44 @@ internal sealed class ScreenshotWriter(RunLogSinkOptions options)
         var json = Wandb.WandbJsonLines.ImageFile($"{MediaDirectory}/{name}", sha256, bytes.Length, size.Width, size.Height);
         return plain with { JsonValues = [.. plain.JsonValues.IsDefault ? [] : plain.JsonValues, new(Key, json)] };
     }
+
+    /// <summary>
+    /// The run files (names relative to <c>files/</c>) the images of <paramref name="rows"/> point at, for the
+    /// uploader: only names this class writes (<c>media/images/screenshot_&lt;step&gt;_&lt;20 hex&gt;.png</c>), whatever a log holds.
+    /// </summary>
+    public static IReadOnlyList<string> MediaFiles(IEnumerable<HistoryRow> rows)
+    {
+        var names = new List<string>();
+        foreach (var row in rows)
+        {
+            foreach (var (key, json) in row.JsonValues.IsDefault ? [] : row.JsonValues)
+            {
+                if (key == Key && PathOf(json) is { } path && MediaName().IsMatch(path) && !names.Contains(path))
+                {
+                    names.Add(path);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static string? PathOf(string imageJson)
+    {
+        try
+        {
+            using var image = JsonDocument.Parse(imageJson);
+            return image.RootElement.ValueKind == JsonValueKind.Object && image.RootElement.TryGetProperty("path", out var path) && path.ValueKind == JsonValueKind.String
+                ? path.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^media/images/screenshot_[0-9]{1,19}_[0-9a-f]{20}\\.png$", RegexOptions.CultureInvariant)]
+    private static partial Regex MediaName();
 
     /// <summary>The folder of a run's media files: <c>files/media/images</c>.</summary>
     public static string MediaFolder(RunFolder folder) => Path.Combine(folder.FilesDirectory, "media", "images");
