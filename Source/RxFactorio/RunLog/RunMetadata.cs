@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -28,10 +27,6 @@ internal static class RunMetadata
         Indented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    /// <summary>RxFactorio's version: the library's informational version without its build metadata.</summary>
-    public static string Version { get; } =
-        (typeof(RunMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
     /// <summary>The metadata of <paramref name="run"/>, started at <paramref name="startTime"/> by this process with <paramref name="args"/>.</summary>
     /// <param name="run">The run.</param>
@@ -64,7 +59,7 @@ internal static class RunMetadata
             }
             w.WriteNumber("cpu_count_logical", Environment.ProcessorCount);
             w.WriteStartObject("rxfactorio");
-            w.WriteString("version", Version);
+            w.WriteString("version", WandbTelemetry.CodeVersion);
             w.WriteString("source", Printable.Of(run.Key.Source, 200));
             w.WriteStartObject("session");
             w.WriteString("session_id", Text(run.SessionId));
