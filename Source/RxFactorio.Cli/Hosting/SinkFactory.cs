@@ -61,10 +61,15 @@ internal sealed class SinkChoice : IAsyncDisposable
         }
         if (!drained)
         {
-            var folders = online.UndeliveredRuns;
-            _undelivered = $"not yet delivered: {folders.Count} run(s) wait in their run logs ({string.Join(", ", folders)}); " +
-                $"they are sent at the next start, or now with: rxfactorio sync {online.Layout.WandbDirectory}";
+            _undelivered = Waiting(online);
         }
+    }
+
+    private static string Waiting(RunLogSink online)
+    {
+        var folders = online.UndeliveredRuns;
+        return $"not yet delivered: {folders.Count} run(s) wait in their run logs ({string.Join(", ", folders)}); " +
+            $"they are sent at the next start, or now with: rxfactorio sync {online.Layout.WandbDirectory}";
     }
 
     /// <summary>What did not reach W&amp;B, for the report (counts from the meter, <paramref name="metrics"/>); <c>null</c> when everything did.</summary>
@@ -73,6 +78,11 @@ internal sealed class SinkChoice : IAsyncDisposable
         if (_undelivered is not null)
         {
             return _undelivered;
+        }
+        // NOTE: a second signal may end the command while the drain is still under way (before it could say so).
+        if (RunLog is { IsOnline: true } online && !online.IsDrained)
+        {
+            return Waiting(online);
         }
         return metrics.RowsDropped > 0 || metrics.BatchesSkipped > 0
             ? $"not delivered: {metrics.RowsDropped} row(s) dropped, {metrics.BatchesSkipped} batch(es) skipped (see the log above)"

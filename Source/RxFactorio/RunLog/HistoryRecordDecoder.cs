@@ -69,10 +69,8 @@ internal sealed class HistoryRecordDecoder
     {
         row = null!;
         _values.Clear();
-        long step = 0;
-        double runtime = 0;
-        var timestamp = DateTimeOffset.UnixEpoch;
-        long tick = 0;
+        var fields = new HistoryRowFields(0);
+        long stepNum = 0;
         while (!history.IsEmpty)
         {
             if (!TryVarint(ref history, out var tag) || !TryLength(ref history, out var length))
@@ -83,7 +81,7 @@ internal sealed class HistoryRecordDecoder
             history = history[length..];
             if (tag == StepTag)
             {
-                if (!TryStep(field, out step))
+                if (!TryStep(field, out stepNum))
                 {
                     return false;
                 }
@@ -93,27 +91,16 @@ internal sealed class HistoryRecordDecoder
             {
                 return false;
             }
-            switch (key)
+            if (!fields.Take(key, value))
             {
-                case "_step":
-                    step = (long)value;
-                    break;
-                case "_runtime":
-                    runtime = value;
-                    break;
-                case "_timestamp":
-                    timestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000));
-                    break;
-                default:
-                    if (key == ReservedKeys.Tick)
-                    {
-                        tick = (long)value;
-                    }
-                    _values.Add(new(key, value));
-                    break;
+                _values.Add(new(key, value));
             }
         }
-        row = new HistoryRow(step, tick, runtime, timestamp, _values.ToImmutable());
+        if (!fields.StepFromItem)
+        {
+            fields.Step = stepNum;
+        }
+        row = new HistoryRow(fields.Step, fields.Tick, fields.Runtime, fields.Timestamp, _values.ToImmutable());
         return true;
     }
 

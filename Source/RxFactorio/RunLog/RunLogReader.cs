@@ -223,10 +223,7 @@ internal static class RunLogReader
 
     internal static HistoryRow ToRow(HistoryRecord history)
     {
-        long step = history.Step?.Num ?? 0;
-        double runtime = 0;
-        var timestamp = DateTimeOffset.UnixEpoch;
-        long tick = 0;
+        var fields = new HistoryRowFields(history.Step?.Num ?? 0);
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>(history.Item.Count);
         ImmutableArray<KeyValuePair<string, string>>.Builder? json = null;
         foreach (var item in history.Item)
@@ -240,27 +237,12 @@ internal static class RunLogReader
                 }
                 continue;
             }
-            switch (key)
+            if (!fields.Take(key, value))
             {
-                case "_step":
-                    step = (long)value;
-                    break;
-                case "_runtime":
-                    runtime = value;
-                    break;
-                case "_timestamp":
-                    timestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000));
-                    break;
-                default:
-                    if (key == "tick")
-                    {
-                        tick = (long)value;
-                    }
-                    values.Add(new(key, value));
-                    break;
+                values.Add(new(key, value));
             }
         }
-        return new HistoryRow(step, tick, runtime, timestamp, values.DrainToImmutable()) { JsonValues = json?.DrainToImmutable() ?? [] };
+        return new HistoryRow(fields.Step, fields.Tick, fields.Runtime, fields.Timestamp, values.DrainToImmutable()) { JsonValues = json?.DrainToImmutable() ?? [] };
     }
 
     /// <summary>Whether <paramref name="json"/> is one well-formed JSON object (an image), so it can be sent as it is.</summary>

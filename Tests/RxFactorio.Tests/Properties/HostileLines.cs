@@ -7,7 +7,7 @@ namespace RxFactorio.Tests.Properties;
 /// <summary>Generators of lines a hostile or broken writer might send, and of whole streams of them.</summary>
 internal static class HostileLines
 {
-    public static readonly string[] ReservedKeys = ["_step", "_runtime", "_timestamp", "_wandb", "_x", "tick"];
+    public static readonly string[] ReservedKeys = ["_step", "_runtime", "_timestamp", "_wandb", "_x", "tick", "screenshot"];
 
     /// <summary>Names: ordinary, odd, any UTF-16 code units (controls, lone surrogates, bidi), and known troublemakers.</summary>
     public static readonly Gen<string> Name = Gen.Frequency(

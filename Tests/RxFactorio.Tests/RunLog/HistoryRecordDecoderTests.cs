@@ -70,4 +70,17 @@ public sealed class HistoryRecordDecoderTests
         Assert.That(decoder.TryDecode([0x08, 0x80], out _, out _), Is.False, "a torn varint");
         Assert.That(decoder.TryDecode([0x08, 0x01, 0x12, 0x05, 0x0A], out _, out _), Is.False, "a length past the end");
     }
+
+    [Test]
+    public void AStepItem_WinsOverTheRecordsStepNum_AsTheParserReadsIt()
+    {
+        var history = new HistoryRecord { Step = new HistoryStep { Num = 3 } };
+        history.Item.Add(new HistoryItem { Key = "_step", ValueJson = "7" });
+        history.Item.Add(new HistoryItem { Key = "coal", ValueJson = "1.5" });
+        var bytes = new Record { Num = 9, History = history }.ToByteArray();
+
+        Assert.That(new HistoryRecordDecoder().TryDecode(bytes, out _, out var decoded), Is.True);
+        Assert.That(Describe(decoded), Is.EqualTo(Describe(RunLogReader.ToRow(history))));
+        Assert.That(decoded.Step, Is.EqualTo(7));
+    }
 }

@@ -49,7 +49,7 @@ public sealed class BadValueRowTests
     {
         var (sink, diagnostics) = LinesThroughRuns.Run(Lines(
             Stats(1, "\"coal\":1"),
-            Stats(2, "\"coal\":1", "\"_step\":1000,\"_runtime\":-5,\"_wandb\":1,\"tick\":7,\"power\":3"),
+            Stats(2, "\"coal\":1", "\"_step\":1000,\"_runtime\":-5,\"_wandb\":1,\"tick\":7,\"screenshot\":9,\"power\":3"),
             Stats(3, "\"coal\":1")));
 
         var rows = sink.RowsOf(sink.StartedRuns.Single().RunId);
@@ -57,7 +57,8 @@ public sealed class BadValueRowTests
         Assert.That(rows.SelectMany(r => r.Values).Select(kv => kv.Key).Where(k => k.StartsWith('_')), Is.Empty);
         Assert.That(rows[1]["power"], Is.EqualTo(3));
         Assert.That(rows[1]["tick"], Is.EqualTo(240), "'tick' is the line's tick, not the metric");
-        Assert.That(diagnostics.Select(d => (d.LineNumber, d.Reason)), Is.EqualTo(Enumerable.Repeat((2L, DiagnosticReason.ReservedKey), 4)));
+        Assert.That(rows[1]["screenshot"], Is.Null, "'screenshot' is the row's image key: a number there would be a second 'screenshot' in the history line");
+        Assert.That(diagnostics.Select(d => (d.LineNumber, d.Reason)), Is.EqualTo(Enumerable.Repeat((2L, DiagnosticReason.ReservedKey), 5)));
         Assert.That(diagnostics[0].Detail, Does.Contain("'_step'"));
     }
 

@@ -25,7 +25,7 @@ namespace RxFactorio.RunLog.Media;
 internal sealed partial class ScreenshotWriter(RunLogSinkOptions options)
 {
     /// <summary>The history key images are logged under.</summary>
-    public const string Key = "screenshot";
+    public const string Key = Runs.ReservedKeys.Screenshot;
 
     /// <summary>The largest PNG read: 64 MiB (a 4K screenshot is a few MiB).</summary>
     public const long MaxBytes = 64L * 1024 * 1024;
