@@ -37,10 +37,21 @@ internal sealed class HistoryRecordDecoder
     /// <returns>False when the record is anything else; then nothing is decoded.</returns>
     public bool TryDecode(ReadOnlySpan<byte> payload, out long num, out HistoryRow row)
     {
-        num = 0;
         row = null!;
-        ReadOnlySpan<byte> history = default;
-        var hasHistory = false;
+        return TryPeek(payload, out num, out var start, out var length) && TryDecodeHistory(payload.Slice(start, length), out row);
+    }
+
+    /// <summary>Whether <paramref name="payload"/> is a record of a <c>num</c> and a history only (its items not read yet).</summary>
+    /// <param name="payload">A log record's bytes.</param>
+    /// <param name="num">The record's <c>num</c>.</param>
+    public static bool IsHistory(ReadOnlySpan<byte> payload, out long num) => TryPeek(payload, out num, out _, out _);
+
+    private static bool TryPeek(ReadOnlySpan<byte> payload, out long num, out int historyStart, out int historyLength)
+    {
+        num = 0;
+        historyStart = -1;
+        historyLength = 0;
+        var total = payload.Length;
         while (!payload.IsEmpty)
         {
             if (!TryVarint(ref payload, out var tag))
@@ -53,16 +64,16 @@ internal sealed class HistoryRecordDecoder
             }
             else if (tag == RecordHistoryTag && TryLength(ref payload, out var length))
             {
-                history = payload[..length];
+                historyStart = total - payload.Length;
+                historyLength = length;
                 payload = payload[length..];
-                hasHistory = true;
             }
             else
             {
                 return false;
             }
         }
-        return hasHistory && TryDecodeHistory(history, out row);
+        return historyStart >= 0;
     }
 
     private bool TryDecodeHistory(ReadOnlySpan<byte> history, out HistoryRow row)

@@ -50,8 +50,44 @@ internal static class RunLogReader
         var unreadable = 0;
         long resumeOffset = LevelDbLogFormat.FileHeaderSize;
 
-        foreach (var (logRecord, record) in ReadRecords(reader, () => unreadable++))
+        var decoder = new HistoryRecordDecoder();
+        byte[]? lastHistory = null;
+        foreach (var logRecord in reader.ReadRecords())
         {
+            // NOTE: history records (nearly all of a log) are read from their bytes; a scan decodes only the last one.
+            if (HistoryRecordDecoder.IsHistory(logRecord.Payload, out var historyNum))
+            {
+                if (keepHistory)
+                {
+                    if (Row(decoder, logRecord.Payload) is not { } row)
+                    {
+                        unreadable++;
+                        continue;
+                    }
+                    history.Add(row);
+                }
+                else
+                {
+                    lastHistory = logRecord.Payload;
+                }
+                count++;
+                lastNum = Math.Max(lastNum, historyNum);
+                rows++;
+                resumeOffset = logRecord.End;
+                exitCode = null;
+                hasFinal = false;
+                continue;
+            }
+            Record record;
+            try
+            {
+                record = Record.Parser.ParseFrom(logRecord.Payload);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                unreadable++;
+                continue;
+            }
             count++;
             lastNum = Math.Max(lastNum, record.Num);
             switch (record.RecordTypeCase)
@@ -75,14 +111,7 @@ internal static class RunLogReader
                 case Record.RecordTypeOneofCase.Config:
                     ApplyConfig(config, record.Config);
                     break;
-                case Record.RecordTypeOneofCase.History:
-                    if (!keepHistory)
-                    {
-                        history.Clear();
-                    }
-                    history.Add(ToRow(record.History));
-                    rows++;
-                    break;
+
                 case Record.RecordTypeOneofCase.Summary:
                     foreach (var item in record.Summary.Update)
                     {
@@ -131,6 +160,11 @@ internal static class RunLogReader
                 exitCode = null;
                 hasFinal = false;
             }
+        }
+
+        if (lastHistory is not null && Row(decoder, lastHistory) is { } last)
+        {
+            history.Add(last);
         }
 
         void Output(string text, bool stderr)
@@ -219,6 +253,23 @@ internal static class RunLogReader
             return $"wandb{version}{label}";
         }
         return null;
+    }
+
+    /// <summary>A history record's row: read from its bytes, else parsed; <c>null</c> when its bytes do not parse.</summary>
+    private static HistoryRow? Row(HistoryRecordDecoder decoder, byte[] payload)
+    {
+        if (decoder.TryDecode(payload, out _, out var row))
+        {
+            return row;
+        }
+        try
+        {
+            return ToRow(Record.Parser.ParseFrom(payload).History);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
     }
 
     internal static HistoryRow ToRow(HistoryRecord history)
