@@ -30,14 +30,25 @@ public abstract class FakeWandbCliTest(string folderPrefix)
     }
 
     /// <summary>The child's environment: online to the fake (or to <paramref name="baseUrl"/> with <paramref name="key"/>).</summary>
-    protected Dictionary<string, string?> Online(string? baseUrl = null, string? key = null) => new()
+    protected Dictionary<string, string?> Online(string? baseUrl = null, string? key = null) =>
+        EnvironmentFor(baseUrl ?? Server.BaseUrl.ToString().TrimEnd('/'), key ?? Server.ApiKey, Dir);
+
+    /// <summary>
+    /// The environment of a real <c>rxfactorio</c> child: online to <paramref name="server"/>, or with no
+    /// key at all (offline) when it is null; <c>WANDB_DIR</c> is <paramref name="dir"/>; no mode, project,
+    /// entity or netrc from the machine.
+    /// </summary>
+    public static Dictionary<string, string?> EnvironmentFor(FakeWandbServer? server, string dir) =>
+        EnvironmentFor(server?.BaseUrl.ToString().TrimEnd('/'), server?.ApiKey, dir);
+
+    private static Dictionary<string, string?> EnvironmentFor(string? baseUrl, string? key, string dir) => new()
     {
-        ["WANDB_BASE_URL"] = baseUrl ?? Server.BaseUrl.ToString().TrimEnd('/'),
-        ["WANDB_API_KEY"] = key ?? Server.ApiKey,
+        ["WANDB_BASE_URL"] = baseUrl,
+        ["WANDB_API_KEY"] = key,
         ["WANDB_MODE"] = null,
         ["WANDB_PROJECT"] = null,
         ["WANDB_ENTITY"] = null,
-        ["WANDB_DIR"] = Dir,
+        ["WANDB_DIR"] = dir,
         ["NETRC"] = "/nonexistent/netrc",
     };
 }

@@ -34,16 +34,7 @@ public sealed class RunFilesTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private Dictionary<string, string?> Environment(FakeWandbServer? server) => new()
-    {
-        ["WANDB_BASE_URL"] = server?.BaseUrl.ToString().TrimEnd('/'),
-        ["WANDB_API_KEY"] = server?.ApiKey,
-        ["WANDB_DIR"] = _dir,
-        ["WANDB_MODE"] = null,
-        ["WANDB_PROJECT"] = null,
-        ["WANDB_ENTITY"] = null,
-        ["NETRC"] = "/nonexistent/netrc",
-    };
+    private Dictionary<string, string?> Environment(FakeWandbServer? server) => FakeWandbCliTest.EnvironmentFor(server, _dir);
 
     /// <summary>A replay command whose notes carry something key-shaped (the server's own key), which the metadata must not show.</summary>
     private string[] ReplayArgs(FakeWandbServer keyOwner) => ["replay", _recording, "--notes", $"key={keyOwner.ApiKey}"];

@@ -17,16 +17,7 @@ public sealed class SyncCommandTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private Dictionary<string, string?> Environment(FakeWandbServer? server) => new()
-    {
-        ["WANDB_BASE_URL"] = server?.BaseUrl.ToString().TrimEnd('/'),
-        ["WANDB_API_KEY"] = server?.ApiKey,
-        ["WANDB_DIR"] = _dir,
-        ["WANDB_MODE"] = null,
-        ["WANDB_PROJECT"] = null,
-        ["WANDB_ENTITY"] = null,
-        ["NETRC"] = "/nonexistent/netrc",
-    };
+    private Dictionary<string, string?> Environment(FakeWandbServer? server) => FakeWandbCliTest.EnvironmentFor(server, _dir);
 
     private static readonly string Recording = Parse.RepoFile("samples", "recordings", "two-sessions.jsonl");
 
