@@ -92,6 +92,7 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
             HttpRetriesByStatus = meter.ByTag("rxfactorio.http.retries"),
             HttpFailures = meter.Total("rxfactorio.http.failures"),
             RowsDropped = meter.Total("rxfactorio.rows.dropped"),
+            KeysDropped = meter.ByTag("rxfactorio.keys.dropped"),
             BatchesSkipped = meter.Total("rxfactorio.batches.skipped"),
             LinesOversized = meter.Total("rxfactorio.lines.oversized"),
             ActiveRuns = meter.Total("rxfactorio.runs.active"),
@@ -139,6 +140,9 @@ internal sealed record MetricsSnapshot
 
     /// <summary>History rows not sent to W&amp;B (over its line limit, or for a stopped, failed or unknown run).</summary>
     public long RowsDropped { get; init; }
+
+    /// <summary>History keys dropped for a key limit, by the limit's setting name.</summary>
+    public IReadOnlyDictionary<string, long> KeysDropped { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Batches not sent because their run was stopped in the W&amp;B UI, failed, or unknown.</summary>
     public long BatchesSkipped { get; init; }

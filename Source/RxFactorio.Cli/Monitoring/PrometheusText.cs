@@ -29,6 +29,8 @@ internal static class PrometheusText
             m.HttpRetriesByStatus.Select(kv => (Label("status", kv.Key), kv.Value)));
         Single(text, "rxfactorio_http_failures_total", "counter", "Requests to W&B that failed for good.", m.HttpFailures);
         Single(text, "rxfactorio_rows_dropped_total", "counter", "History rows not sent to W&B: over its line limit, or for a run stopped in the W&B UI, failed or unknown.", m.RowsDropped);
+        Family(text, "rxfactorio_keys_dropped_total", "counter", "History keys dropped from rows for a key limit, by the limit's setting.",
+            m.KeysDropped.Select(kv => (Label("limit", kv.Key), kv.Value)));
         Single(text, "rxfactorio_batches_skipped_total", "counter", "Batches not sent to W&B: their run was stopped in the W&B UI, failed or unknown.", m.BatchesSkipped);
         Single(text, "rxfactorio_lines_oversized_total", "counter", "History, summary or log lines not sent to W&B: larger than its line limit.", m.LinesOversized);
         Single(text, "rxfactorio_active_runs", "gauge", "Runs started and not yet finished.", m.ActiveRuns);

@@ -103,6 +103,20 @@ public sealed class HealthCheckTests
     }
 
     [Test]
+    public void KeysDroppedForALimit_AreInMetrics_ByTheLimitsSetting()
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
+        RxFactorioMeter.KeysDropped.Add(3, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, "a.jsonl"), new KeyValuePair<string, object?>("limit", "runs:maxKeysPerRow"));
+        RxFactorioMeter.KeysDropped.Add(2, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, "b.jsonl"), new KeyValuePair<string, object?>("limit", "runs:maxKeysPerRow"));
+        RxFactorioMeter.KeysDropped.Add(5, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, "a.jsonl"), new KeyValuePair<string, object?>("limit", "runs:maxKeysPerRun"));
+
+        var parsed = Prometheus.Parse(PrometheusText.Format(metrics.Snapshot()));
+
+        Assert.That(parsed.Value("rxfactorio_keys_dropped_total{limit=\"runs:maxKeysPerRow\"}"), Is.EqualTo(5));
+        Assert.That(parsed.Value("rxfactorio_keys_dropped_total{limit=\"runs:maxKeysPerRun\"}"), Is.EqualTo(5));
+    }
+
+    [Test]
     public void Run_WaitingAndOpenSourcesAreHealthy_AClosedOrFailedOneIsUnhealthyAndNamed()
     {
         var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
