@@ -78,12 +78,7 @@ internal static class RunLogReader
                 hasFinal = false;
                 continue;
             }
-            Record record;
-            try
-            {
-                record = Record.Parser.ParseFrom(logRecord.Payload);
-            }
-            catch (InvalidProtocolBufferException)
+            if (TryParse(logRecord.Payload) is not { } record)
             {
                 unreadable++;
                 continue;
@@ -212,17 +207,25 @@ internal static class RunLogReader
     {
         foreach (var logRecord in reader.ReadRecords())
         {
-            Record record;
-            try
-            {
-                record = Record.Parser.ParseFrom(logRecord.Payload);
-            }
-            catch (InvalidProtocolBufferException)
+            if (TryParse(logRecord.Payload) is not { } record)
             {
                 unreadable?.Invoke();
                 continue;
             }
             yield return (logRecord, record);
+        }
+    }
+
+    /// <summary>A log record's bytes parsed as a W&amp;B record; <c>null</c> when they do not parse.</summary>
+    internal static Record? TryParse(byte[] payload)
+    {
+        try
+        {
+            return Record.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
         }
     }
 
@@ -262,14 +265,7 @@ internal static class RunLogReader
         {
             return row;
         }
-        try
-        {
-            return ToRow(Record.Parser.ParseFrom(payload).History);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null;
-        }
+        return TryParse(payload) is { } record ? ToRow(record.History) : null;
     }
 
     internal static HistoryRow ToRow(HistoryRecord history)

@@ -366,11 +366,7 @@ internal sealed partial class RunLogShipper
                 if (!_historyDecoder.TryDecode(log.Payload, out var num, out var decodedRow))
                 {
                     decodedRow = null;
-                    try
-                    {
-                        record = Record.Parser.ParseFrom(log.Payload);
-                    }
-                    catch (Google.Protobuf.InvalidProtocolBufferException)
+                    if ((record = RunLogReader.TryParse(log.Payload)) is null)
                     {
                         continue;
                     }
