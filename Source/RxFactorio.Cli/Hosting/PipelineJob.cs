@@ -24,7 +24,9 @@ internal sealed record PipelineRequest(
     WhenRunStageIsFull WhenBehind,
     long? ReplayBytes,
     Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null,
-    bool LiveSources = false);
+    bool LiveSources = false,
+    Func<string, string?>? SourceLabels = null,
+    SourceLabelUse LabelAs = SourceLabelUse.Tag);
 
 /// <summary>
 /// One run of the pipeline inside the host: sink, monitoring, the pipeline, the report and the
@@ -55,8 +57,8 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         try
         {
             var recovery = request.Recover?.Invoke(settings, logger);
-            var runs = settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), Resume = recovery?.Runs ?? [] };
-            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery, runs.Diagnostics);
+            var runs = settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), Resume = recovery?.Runs ?? [], SourceLabels = request.SourceLabels };
+            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery, runs.Diagnostics, request.LabelAs);
             metrics.Online = sink.RunLog is { IsOnline: true };
             if (sink.RunLog is { IsOnline: false } offline)
             {

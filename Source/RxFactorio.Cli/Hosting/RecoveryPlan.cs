@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RxFactorio.RunLog;
 using RxFactorio.Runs;
@@ -10,11 +11,13 @@ namespace RxFactorio.Cli.Hosting;
 /// (<c>&lt;dir&gt;/wandb/checkpoints/</c>) naming the runs it fed, one per session, each to continue
 /// under the same id when the source's next lines of its session come; for a tailed file also where to read on.
 /// A FIFO, stdin or UDP port is not read again: its run continues with the lines that come next.
+/// A source a pattern finds later (<see cref="Track"/>) gets a checkpoint from then on; a restart
+/// finds it among the sources there at its start.
 /// </summary>
-internal sealed class RecoveryPlan
+internal sealed class RecoveryPlan(string checkpointDirectory)
 {
-    /// <summary>The checkpoint of every source, by source name (as given on the command line).</summary>
-    public Dictionary<string, SourceCheckpointStore> Checkpoints { get; } = new(StringComparer.Ordinal);
+    /// <summary>The checkpoint of every source, by source name (as given on the command line, or as a pattern found it); read by the sink while sources are added.</summary>
+    public ConcurrentDictionary<string, SourceCheckpointStore> Checkpoints { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Run id → the source it was fed from, for runs named by a checkpoint.</summary>
     public Dictionary<string, string> RecoveredSources { get; } = new(StringComparer.Ordinal);
@@ -27,14 +30,12 @@ internal sealed class RecoveryPlan
 
     public static RecoveryPlan ForSources(IEnumerable<string> paths, string rootDirectory, ILogger logger)
     {
-        var plan = new RecoveryPlan();
         var layout = new OfflineLayout(rootDirectory);
-        var directory = Path.Combine(layout.WandbDirectory, "checkpoints");
+        var plan = new RecoveryPlan(Path.Combine(layout.WandbDirectory, "checkpoints"));
         foreach (var path in paths.Distinct(StringComparer.Ordinal))
         {
             var tailed = LiveSources.Detect(path) == SourceKind.TailedFile;
-            var store = new SourceCheckpointStore(directory, path, tracksPosition: tailed);
-            plan.Checkpoints[path] = store;
+            var store = plan.Track(path);
             if (store.Load() is not { } checkpoint)
             {
                 continue;
@@ -82,6 +83,13 @@ internal sealed class RecoveryPlan
         }
         return plan;
     }
+
+    /// <summary>
+    /// The checkpoint store of <paramref name="path"/>, made when it has none yet (a file a pattern
+    /// found after the start: read from its start, its checkpoint written from then on).
+    /// </summary>
+    public SourceCheckpointStore Track(string path) =>
+        Checkpoints.GetOrAdd(path, p => new SourceCheckpointStore(checkpointDirectory, p, tracksPosition: LiveSources.Detect(p) == SourceKind.TailedFile));
 
     /// <summary>Whether a run of the same session of <paramref name="path"/> is continued already (one run per session).</summary>
     private bool ContinuesSession(string path, ResumedRun run) =>

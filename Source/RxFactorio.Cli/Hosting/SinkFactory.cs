@@ -109,7 +109,9 @@ internal static class SinkFactory
         settings.Mode is WandbMode.Online
         || (settings.Mode is null && new ApiKeyResolver(environment.GetVariable).Resolve(settings.Wandb.BaseUrl) is not null);
 
-    public static SinkChoice Create(CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, RecoveryPlan? recovery = null, IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null)
+    public static SinkChoice Create(
+        CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, RecoveryPlan? recovery = null,
+        IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null, SourceLabelUse labelAs = SourceLabelUse.Tag)
     {
         var keys = new ApiKeyResolver(environment.GetVariable);
         var credentials = settings.Mode is null or WandbMode.Online ? keys.Resolve(settings.Wandb.BaseUrl) : null;
@@ -131,8 +133,9 @@ internal static class SinkFactory
                 JobType = settings.Wandb.JobType,
                 Host = Environment.MachineName,
             },
+            LabelAs = labelAs,
             CommandLine = environment.Arguments,
-            Checkpoints = recovery?.Checkpoints ?? [],
+            Checkpoints = (IReadOnlyDictionary<string, RxFactorio.Sources.SourceCheckpointStore>?)recovery?.Checkpoints ?? new Dictionary<string, RxFactorio.Sources.SourceCheckpointStore>(),
             RecoveredSources = recovery?.RecoveredSources ?? [],
             ScriptOutputDirectory = settings.ScriptOutput,
             ScreenshotInterval = settings.ScreenshotInterval,
