@@ -82,38 +82,28 @@ internal static class RunCommand
                 return Task.FromResult(ExitCodes.Usage);
             }
             var fleet = new FleetSources(arguments);
-            RecoveryPlan? recovery = null;
+            var recovery = SourceRecovery.None;
             return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers, states) =>
                 fleet.Events(
                     loggers.CreateLogger("rxfactorio.source"),
-                    recovery,
-                    path =>
-                    {
-                        // A tailed file reads on from its checkpoint (what is in the run log already is not read again).
-                        var options = tail;
-                        var framing = new FramingOptions { Diagnostics = diagnostics };
-                        if (recovery?.Checkpoints.GetValueOrDefault(path) is { } checkpoint)
-                        {
-                            options = tail with { PositionChanged = checkpoint.Observe };
-                            if (recovery.StartAt.TryGetValue(path, out var start))
-                            {
-                                options = options with { StartAt = start.At, StartFingerprint = start.Fingerprint };
-                                framing = framing with { StartOffset = start.At.Offset, StartLineNumber = start.Line };
-                            }
-                        }
-                        var udp = new UdpSourceOptions { AllowRemote = allowRemote, Diagnostics = diagnostics };
-                        return LiveSources
-                            .Open(path, options, loggers.CreateLogger("rxfactorio.source"), states.Track(path), udp)
-                            .ToEvents(path, framing, new ParseOptions { Diagnostics = diagnostics });
-                    }),
+                    path => recovery.Open(
+                        path,
+                        // A tailed file reads on from its checkpoint (what is in the run log already is not read again);
+                        // a file a pattern finds after the start gets a checkpoint from then on.
+                        tail,
+                        new FramingOptions { Diagnostics = diagnostics },
+                        new ParseOptions { Diagnostics = diagnostics },
+                        loggers.CreateLogger("rxfactorio.source"),
+                        states.Track(path),
+                        new UdpSourceOptions { AllowRemote = allowRemote, Diagnostics = diagnostics })),
                 // NOTE: a live game must never wait on us (a FIFO writer would freeze the game), so a
                 // slow W&B makes the backlog grow, with a warning, instead of slowing the reading.
                 // Online, HandleAsync only appends to the run log: W&B's pace never holds rows in memory.
                 WhenRunStageIsFull.Warn, environment, ct,
                 sources: (arguments.Select(a => a.Text).ToList(), given is null ? "(default)" : "(from command-line flags)"),
                 recover: (settings, logger) => recovery = SinkFactory.IsOnline(settings, environment)
-                    ? RecoveryPlan.ForSources(fleet.SourcesNow(), settings.Directory, logger)
-                    : null,
+                    ? SourceRecovery.Load(fleet.SourcesNow(), settings.Directory, logger)
+                    : SourceRecovery.None,
                 liveSources: true,
                 sourceLabels: fleet.Catalog.LabelOf,
                 labelAs: Enum.Parse<SourceLabelUse>(parse.GetValue(labelAs)!, ignoreCase: true));

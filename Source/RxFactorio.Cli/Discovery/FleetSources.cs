@@ -2,7 +2,6 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using RxFactorio.Cli.Commands;
-using RxFactorio.Cli.Hosting;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
 using RxFactorio.Sources;
@@ -48,10 +47,9 @@ internal sealed partial class FleetSources
 
     /// <summary>
     /// The events of every source: each named one opened with <paramref name="open"/> at once, each file
-    /// a pattern finds when found (given a checkpoint in <paramref name="recovery"/> first, when there
-    /// is recovery); the patterns are looked at every <see cref="SourcePattern.PollInterval"/> on <paramref name="scheduler"/>.
+    /// a pattern finds when found; the patterns are looked at every <see cref="SourcePattern.PollInterval"/> on <paramref name="scheduler"/>.
     /// </summary>
-    public IObservable<FactorioEvent> Events(ILogger logger, RecoveryPlan? recovery, Func<string, IObservable<FactorioEvent>> open, IScheduler? scheduler = null)
+    public IObservable<FactorioEvent> Events(ILogger logger, Func<string, IObservable<FactorioEvent>> open, IScheduler? scheduler = null)
     {
         foreach (var path in _givenTwice)
         {
@@ -63,11 +61,7 @@ internal sealed partial class FleetSources
             LogWatching(logger, Printable.Of(pattern.Text, 200), SourcePattern.PollInterval.TotalSeconds);
             return pattern.Watch(SourcePattern.PollInterval, scheduler ?? DefaultScheduler.Instance)
                 .Where(file => Accept(logger, pattern, file))
-                .SelectMany(file =>
-                {
-                    recovery?.Track(file.Path);
-                    return open(file.Path);
-                });
+                .SelectMany(file => open(file.Path));
         });
         return named.Concat(found).Merge();
     }

@@ -4,6 +4,7 @@ using RxFactorio.Cli.Settings;
 using RxFactorio.RunLog;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
+using RxFactorio.Sources;
 using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
@@ -110,7 +111,7 @@ internal static class SinkFactory
         || (settings.Mode is null && new ApiKeyResolver(environment.GetVariable).Resolve(settings.Wandb.BaseUrl) is not null);
 
     public static SinkChoice Create(
-        CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, RecoveryPlan? recovery = null,
+        CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, SourceRecovery? recovery = null,
         IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null, SourceLabelUse labelAs = SourceLabelUse.Tag)
     {
         var keys = new ApiKeyResolver(environment.GetVariable);
@@ -135,12 +136,11 @@ internal static class SinkFactory
             },
             LabelAs = labelAs,
             CommandLine = environment.Arguments,
-            Checkpoints = (IReadOnlyDictionary<string, RxFactorio.Sources.SourceCheckpointStore>?)recovery?.Checkpoints ?? new Dictionary<string, RxFactorio.Sources.SourceCheckpointStore>(),
-            RecoveredSources = recovery?.RecoveredSources ?? [],
             ScriptOutputDirectory = settings.ScriptOutput,
             ScreenshotInterval = settings.ScreenshotInterval,
             Diagnostics = diagnostics,
         };
+        options = (recovery ?? SourceRecovery.None).ApplyTo(options);
         if (mode is not WandbMode.Online)
         {
             return new SinkChoice(mode, new RunLogSink(options));
