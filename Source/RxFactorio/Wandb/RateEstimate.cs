@@ -54,12 +54,13 @@ internal sealed class RateEstimate
         _requestsSinceLast = 0;
         _lastRemaining = headers.Remaining;
         _quotaWindowEnd = now + TimeSpan.FromSeconds(headers.ResetSeconds);
-        _unitsPerSecond = headers.Remaining / headers.ResetSeconds;
-        if (_unitsPerSecond <= 0)
+        if (headers.Remaining < 1)
         {
-            // Nothing left: the budget holds every request until the reset; the conversion factor stays as learnt.
+            // NOTE: nothing left: the budget holds every request until the reset instead (wandb-core would crawl at
+            // its minimum rate until the next header). The rate stays as learnt for the new window.
             return;
         }
+        _unitsPerSecond = headers.Remaining / headers.ResetSeconds;
         // Quota unchanged (or a fresh window): we may go faster, towards the maximum; else requests per unit consumed.
         var target = consumed < 1 || newQuotaWindow ? MaxPerSecond / _unitsPerSecond : requests / consumed;
         _requestsPerUnit = (_requestsPerUnit * Smoothing) + (target * (1 - Smoothing));
