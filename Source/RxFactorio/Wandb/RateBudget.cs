@@ -191,7 +191,7 @@ internal sealed class RateBudget : IDisposable
             }
             if (_queued == 0 && now >= _holdUntil && !_probeOut && _episodeStart is { } start)
             {
-                _logger.LogInformation("W&B rate budget: requests flow again after {Waited} ({Count} requests waited).", now - start, _episodeWaits);
+                _logger.LogInformation("W&B rate budget: requests flow again after {Waited} s ({Count} requests waited).", Seconds(now - start), _episodeWaits);
                 _episodeStart = null;
             }
             ScheduleDispatch(now);

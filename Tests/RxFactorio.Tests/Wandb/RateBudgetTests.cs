@@ -221,7 +221,7 @@ public sealed class RateBudgetTests
             Assert.That(lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).ToList(), Has.Count.EqualTo(1)
                 .And.All.Contains("HTTP 429 with Retry-After 3 s").And.All.Contains("until 00:00:03.000 UTC"));
             Assert.That(lines.Where(l => l.Level == LogLevel.Information).Select(l => l.Message).ToList(), Has.Count.EqualTo(1)
-                .And.All.Contains("flow again after 00:00:03").And.All.Contains("(5 requests waited)"));
+                .And.All.Contains("flow again after 3 s").And.All.Contains("(5 requests waited)"));
         });
     }
 
