@@ -35,7 +35,7 @@ internal interface IWandbApi
         string entity,
         string project,
         string run,
-        [Body] FileStreamRequest request,
+        [Body] HttpContent request,
         [Property(WandbRequestKind.OptionKey)] string kind,
         [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
