@@ -160,7 +160,7 @@ internal sealed class RunLogWriter : IDisposable
         {
             summary.Update.Add(new SummaryItem { Key = "_step", ValueJson = last.Step.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             summary.Update.Add(new SummaryItem { Key = "_runtime", ValueJson = RunLogJson.Number(last.Runtime) });
-            summary.Update.Add(new SummaryItem { Key = "_timestamp", ValueJson = RunLogJson.Number(UnixSeconds(last.Timestamp)) });
+            summary.Update.Add(new SummaryItem { Key = "_timestamp", ValueJson = RunLogJson.Number(JsonNumbers.UnixSeconds(last.Timestamp)) });
         }
         Append(new Record { Summary = summary });
         return [.. summary.Update.Select(i => new KeyValuePair<string, string>(i.Key, i.ValueJson))];
@@ -210,6 +210,4 @@ internal sealed class RunLogWriter : IDisposable
         }
         _log.Append(record.ToByteArray());
     }
-
-    private static double UnixSeconds(DateTimeOffset time) => HistoryRecordEncoder.UnixSeconds(time);
 }

@@ -37,7 +37,7 @@ internal interface IWandbApi
         string entity,
         string project,
         string run,
-        [Body] FileStreamRequest request,
+        [Body] HttpContent request,
         [Property(WandbRequestKind.RunKey)] string lane,
         [Property(WandbRequestKind.OptionKey)] string kind,
         [Property(WandbRequestKind.OperationKey)] string operation,

@@ -41,7 +41,9 @@ public sealed partial class WandbConnection
     {
         const string operation = "file_stream";
         RxFactorioMeter.HttpRequests.Add(1);
-        var response = await Call(() => _api.FileStreamAsync(entity, project, runId, body, runId, WandbRequestKind.FileStream, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
+        // NOTE: written once, before the call: every retry of it sends these bytes; disposed (blocks back to the pool) after it.
+        using var written = FileStreamBody.Write(body, WandbRefit.BodyEncoder);
+        var response = await Call(() => _api.FileStreamAsync(entity, project, runId, written, runId, WandbRequestKind.FileStream, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw Failure(response, operation, entity, project);
