@@ -12,8 +12,9 @@ internal sealed class Downsampler(int every)
 
     public void Add(RunUpdate update, Action<RunUpdate> emit)
     {
-        if (update.Row is not { } row)
+        if (update.Row is not { } row || every == 1)
         {
+            // The mean of one row is that row: without downsampling (the default) rows pass as they are.
             emit(update);
             return;
         }

@@ -24,6 +24,7 @@ internal sealed class RowAssembler
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
+    private readonly Dictionary<string, double> _rowValues = new(StringComparer.Ordinal);
     private Dictionary<string, double>? _pending;
     private long _pendingStep = -1;
     private long _pendingTick;
@@ -154,7 +155,14 @@ internal sealed class RowAssembler
         {
             _pendingSince = _carriedEventCounts.Count > 0 ? _carriedSince ?? before : before;
             _carriedSince = null;
-            _pending = new Dictionary<string, double>(_carriedEventCounts);
+            // The pending row's values are one dictionary reused row after row (Complete copies them
+            // out), so it is not regrown to the run's width for every row.
+            _pending = _rowValues;
+            _pending.Clear();
+            foreach (var (key, count) in _carriedEventCounts)
+            {
+                _pending[key] = count;
+            }
             _carriedEventCounts.Clear();
             _pendingStep = stats.Cycle;
         }
