@@ -12,7 +12,9 @@ namespace RxFactorio;
 /// <summary>
 /// The whole pipeline as one query, for hosts and embedders:
 /// <c>chunks.FrameLines(…).ParseEvents(…)</c> per source, merged, then
-/// <c>.ObserveOn(runScheduler).ToRunCommands(…).SendTo(sink)</c>.
+/// <c>.ObserveOn(runScheduler).ToRunCommands(…).SendTo(sink)</c>. With crash recovery, open the
+/// sources, and make the run options and the sink's options, through one
+/// <see cref="Sources.SourceRecovery"/> (as <c>rxfactorio run</c> does online).
 /// </summary>
 public static class Pipeline
 {

@@ -56,27 +56,17 @@ internal static class RunCommand
                 environment.Error.WriteLine($"rxfactorio run: --source {error}");
                 return Task.FromResult(ExitCodes.Usage);
             }
-            RecoveryPlan? recovery = null;
+            var recovery = SourceRecovery.None;
             return CommandRunner.ExecuteAsync("run", parse, common, (_, diagnostics, loggers, states) =>
-                paths.Select(path =>
-                    {
+                paths.Select(path => recovery.Open(
+                        path,
                         // A tailed file reads on from its checkpoint (what is in the run log already is not read again).
-                        var options = tail;
-                        var framing = new FramingOptions { Diagnostics = diagnostics };
-                        if (recovery?.Checkpoints.GetValueOrDefault(path) is { } checkpoint)
-                        {
-                            options = tail with { PositionChanged = checkpoint.Observe };
-                            if (recovery.StartAt.TryGetValue(path, out var start))
-                            {
-                                options = options with { StartAt = start.At, StartFingerprint = start.Fingerprint };
-                                framing = framing with { StartOffset = start.At.Offset, StartLineNumber = start.Line };
-                            }
-                        }
-                        var udp = new UdpSourceOptions { AllowRemote = allowRemote, Diagnostics = diagnostics };
-                        return LiveSources
-                            .Open(path, options, loggers.CreateLogger("rxfactorio.source"), states.Track(path), udp)
-                            .ToEvents(path, framing, new ParseOptions { Diagnostics = diagnostics });
-                    })
+                        tail,
+                        new FramingOptions { Diagnostics = diagnostics },
+                        new ParseOptions { Diagnostics = diagnostics },
+                        loggers.CreateLogger("rxfactorio.source"),
+                        states.Track(path),
+                        new UdpSourceOptions { AllowRemote = allowRemote, Diagnostics = diagnostics }))
                     .Merge(),
                 // NOTE: a live game must never wait on us (a FIFO writer would freeze the game), so a
                 // slow W&B makes the backlog grow, with a warning, instead of slowing the reading.
@@ -84,8 +74,8 @@ internal static class RunCommand
                 WhenRunStageIsFull.Warn, environment, ct,
                 sources: (paths, given is null ? "(default)" : "(from command-line flags)"),
                 recover: (settings, logger) => recovery = SinkFactory.IsOnline(settings, environment)
-                    ? RecoveryPlan.ForSources(paths, settings.Directory, logger)
-                    : null,
+                    ? SourceRecovery.Load(paths, settings.Directory, logger)
+                    : SourceRecovery.None,
                 liveSources: true);
         });
         return command;

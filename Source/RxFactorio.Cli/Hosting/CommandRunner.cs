@@ -7,6 +7,7 @@ using RxFactorio.Cli.Commands;
 using RxFactorio.Cli.Monitoring;
 using RxFactorio.Cli.Settings;
 using RxFactorio.Runs;
+using RxFactorio.Sources;
 
 namespace RxFactorio.Cli.Hosting;
 
@@ -28,7 +29,7 @@ internal static class CommandRunner
         CancellationToken stop,
         long? replayBytes = null,
         (IReadOnlyList<string> Paths, string Layer)? sources = null,
-        Func<CliSettings, ILogger, RecoveryPlan?>? recover = null,
+        Func<CliSettings, ILogger, SourceRecovery?>? recover = null,
         bool liveSources = false,
         bool graceInGameTime = false)
     {

@@ -8,6 +8,7 @@ using RxFactorio.Events;
 using RxFactorio.RunLog;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
+using RxFactorio.Sources;
 using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
@@ -23,7 +24,7 @@ internal sealed record PipelineRequest(
     EventsFactory Events,
     WhenRunStageIsFull WhenBehind,
     long? ReplayBytes,
-    Func<CliSettings, ILogger, RecoveryPlan?>? Recover = null,
+    Func<CliSettings, ILogger, SourceRecovery?>? Recover = null,
     bool LiveSources = false);
 
 /// <summary>
@@ -55,7 +56,7 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         try
         {
             var recovery = request.Recover?.Invoke(settings, logger);
-            var runs = settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), Resume = recovery?.Runs ?? [] };
+            var runs = (recovery ?? SourceRecovery.None).ApplyTo(settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog) });
             await using var sink = SinkFactory.Create(settings, environment, loggers, recovery, runs.Diagnostics);
             metrics.Online = sink.RunLog is { IsOnline: true };
             if (sink.RunLog is { IsOnline: false } offline)

@@ -4,6 +4,7 @@ using RxFactorio.Cli.Settings;
 using RxFactorio.RunLog;
 using RxFactorio.Runs;
 using RxFactorio.Sinks;
+using RxFactorio.Sources;
 using RxFactorio.Wandb;
 
 namespace RxFactorio.Cli.Hosting;
@@ -109,7 +110,7 @@ internal static class SinkFactory
         settings.Mode is WandbMode.Online
         || (settings.Mode is null && new ApiKeyResolver(environment.GetVariable).Resolve(settings.Wandb.BaseUrl) is not null);
 
-    public static SinkChoice Create(CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, RecoveryPlan? recovery = null, IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null)
+    public static SinkChoice Create(CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, SourceRecovery? recovery = null, IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null)
     {
         var keys = new ApiKeyResolver(environment.GetVariable);
         var credentials = settings.Mode is null or WandbMode.Online ? keys.Resolve(settings.Wandb.BaseUrl) : null;
@@ -132,12 +133,11 @@ internal static class SinkFactory
                 Host = Environment.MachineName,
             },
             CommandLine = environment.Arguments,
-            Checkpoints = recovery?.Checkpoints ?? [],
-            RecoveredSources = recovery?.RecoveredSources ?? [],
             ScriptOutputDirectory = settings.ScriptOutput,
             ScreenshotInterval = settings.ScreenshotInterval,
             Diagnostics = diagnostics,
         };
+        options = (recovery ?? SourceRecovery.None).ApplyTo(options);
         if (mode is not WandbMode.Online)
         {
             return new SinkChoice(mode, new RunLogSink(options));

@@ -10,6 +10,9 @@ internal sealed class Downsampler(int every)
 {
     private readonly List<HistoryRow> _rows = new(every);
 
+    /// <summary>Whether rows wait here for the rest of their group.</summary>
+    public bool IsHolding => _rows.Count > 0;
+
     public void Add(RunUpdate update, Action<RunUpdate> emit)
     {
         if (update.Row is not { } row || every == 1)

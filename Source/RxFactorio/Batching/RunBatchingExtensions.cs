@@ -39,6 +39,7 @@ public static class RunBatchingExtensions
                         // NOTE: only the last batch of a split carries the mark: before it, part of what
                         // the run stage has taken in is not in the log yet.
                         var batches = ToBatches(context, updates, options.MaxBatchBytes).ToList();
+                        context.Batched();
                         batches[^1] = batches[^1] with { Mark = context.Mark() };
                         foreach (var batch in batches)
                         {
@@ -58,11 +59,29 @@ public static class RunBatchingExtensions
     private static IObservable<RunUpdate> Updates(RunGroup run, RunOptions options, IScheduler scheduler) =>
         Observable.Create<RunUpdate>(observer =>
         {
-            var rows = run.Context.Rows;
+            var context = run.Context;
+            var rows = context.Rows;
             var downsampler = new Downsampler(options.Every);
-            Action<HistoryRow> rowDone = row => downsampler.Add(RunUpdate.For(row), observer.OnNext);
-            Action<string> logLine = line => downsampler.Add(RunUpdate.For(line), observer.OnNext);
-            Action<string> errorLine = line => downsampler.Add(RunUpdate.ForError(line), observer.OnNext);
+            // NOTE: until an update is in a batch, the lines it came from must not fall behind the
+            // source's checkpoint (another run's batch may reach the log first): the run tells where
+            // the source stood before each event or flush that released updates, and before the rows
+            // the downsampler holds.
+            var releasing = default(SourcePosition);
+            SourcePosition? group = null;
+            void Release(RunUpdate update, SourcePosition since)
+            {
+                context.Released(since);
+                observer.OnNext(update);
+            }
+            Action<HistoryRow> rowDone = row =>
+            {
+                var since = group ??= releasing;
+                downsampler.Add(RunUpdate.For(row), update => Release(update, since));
+                group = downsampler.IsHolding ? group : null;
+                context.Grouped(group);
+            };
+            Action<string> logLine = line => Release(RunUpdate.For(line), releasing);
+            Action<string> errorLine = line => Release(RunUpdate.ForError(line), releasing);
             var settle = new SerialDisposable();
             var armed = false;
             var lastStats = DateTimeOffset.MinValue;
@@ -78,11 +97,13 @@ public static class RunBatchingExtensions
                     return;
                 }
                 armed = false;
+                releasing = rows.HeldSince ?? rows.Last;
                 rows.Flush(scheduler.Now, rowDone);
             });
             var subscription = run.Subscribe(
                 e =>
                 {
+                    releasing = rows.HeldSince ?? rows.Last;
                     rows.Apply(e, scheduler.Now, rowDone, logLine, errorLine);
                     if (e is Events.StatsEvent && rows.HasPendingRow)
                     {
@@ -98,8 +119,11 @@ public static class RunBatchingExtensions
                 () =>
                 {
                     settle.Dispose();
+                    releasing = rows.HeldSince ?? rows.Last;
                     rows.Flush(scheduler.Now, rowDone);
-                    downsampler.Flush(observer.OnNext);
+                    var since = group ?? releasing;
+                    downsampler.Flush(update => Release(update, since));
+                    context.Grouped(null);
                     observer.OnCompleted();
                 });
             return new CompositeDisposable(subscription, settle);

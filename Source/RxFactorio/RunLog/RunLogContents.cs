@@ -65,13 +65,6 @@ internal sealed record RunLogContents
     /// <summary>What the framing reader skipped, where and why.</summary>
     public required LogReadReport Report { get; init; }
 
-    /// <summary>
-    /// Where a writer continuing this run appends: after the last record that is not an exit,
-    /// final or footer record at the log's end, so that a torn tail and a finished run's closing
-    /// records are cut off.
-    /// </summary>
-    public long ResumeOffset { get; init; }
-
     /// <summary>The run's identity as a <see cref="RunInfo"/>: source <c>"runlog"</c>, generation 0, session id, level name and start tick from the config, and its attributes.</summary>
     public RunInfo? ToRunInfo()
     {

@@ -48,7 +48,6 @@ internal static class RunLogReader
         var count = 0;
         long rows = 0;
         var unreadable = 0;
-        long resumeOffset = LevelDbLogFormat.FileHeaderSize;
 
         var decoder = new HistoryRecordDecoder();
         byte[]? lastHistory = null;
@@ -73,7 +72,6 @@ internal static class RunLogReader
                 count++;
                 lastNum = Math.Max(lastNum, historyNum);
                 rows++;
-                resumeOffset = logRecord.End;
                 exitCode = null;
                 hasFinal = false;
                 continue;
@@ -151,7 +149,6 @@ internal static class RunLogReader
             if (record.RecordTypeCase is not (Record.RecordTypeOneofCase.Exit or Record.RecordTypeOneofCase.Final or Record.RecordTypeOneofCase.Footer))
             {
                 // NOTE: an exit ends the run only when nothing but final/footer records follows it.
-                resumeOffset = logRecord.End;
                 exitCode = null;
                 hasFinal = false;
             }
@@ -198,7 +195,6 @@ internal static class RunLogReader
             RecordCount = count,
             UnreadableRecords = unreadable,
             Report = reader.Report,
-            ResumeOffset = resumeOffset,
         };
     }
 

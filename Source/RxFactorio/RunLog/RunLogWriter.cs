@@ -40,7 +40,7 @@ internal sealed class RunLogWriter : IDisposable
     /// <summary>The log's size so far, in bytes.</summary>
     public long Length => _log.Position;
 
-    /// <summary>When the log was reopened with <see cref="Resume"/>: what it held then. <c>null</c> for a new log.</summary>
+    /// <summary>When the log was reopened with <see cref="Continue"/>: what it held then (without its rows). <c>null</c> for a new log.</summary>
     public RunLogContents? Existing { get; }
 
     /// <summary>The last history row written (or found when resuming).</summary>
@@ -66,24 +66,6 @@ internal sealed class RunLogWriter : IDisposable
             log.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Reopens an existing log to continue the run in it: cuts off a torn tail (a record half
-    /// written when the process died) and the exit and final records at its end (a run that
-    /// was finished, e.g. on an idle timeout, and now continues: sync must not see an exit
-    /// before the later rows), and numbers new records after the highest number in the file.
-    /// </summary>
-    /// <param name="path">The <c>run-&lt;id&gt;.wandb</c> file.</param>
-    /// <param name="options">Entity, project, durability; <c>null</c> uses the defaults.</param>
-    /// <exception cref="InvalidDataException">The file is not a W&amp;B transaction log.</exception>
-    /// <exception cref="IOException">The file cannot be read or written; the message names the path.</exception>
-    public static RunLogWriter Resume(string path, RunLogWriterOptions? options = null)
-    {
-        options ??= new RunLogWriterOptions();
-        var existing = RunLogReader.Read(path);
-        var log = LevelDbLogWriter.OpenAppend(path, existing.ResumeOffset, options.Durable);
-        return new RunLogWriter(log, options, existing.LastRecordNum, existing);
     }
 
     /// <summary>

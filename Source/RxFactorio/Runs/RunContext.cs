@@ -8,6 +8,12 @@ internal sealed class RunContext
 {
     private readonly ISourceRuns _source;
 
+    /// <summary>Where the source stood before the earliest update (row, log line) released and not in a batch yet.</summary>
+    private SourcePosition? _unbatchedSince;
+
+    /// <summary>Where the source stood before the rows the downsampler holds for the rest of their group.</summary>
+    private SourcePosition? _groupedSince;
+
     /// <param name="info">The run.</param>
     /// <param name="options">The run options.</param>
     /// <param name="source">The runs of the same source: a source carries several sessions, and its checkpoint keeps them all.</param>
@@ -46,6 +52,29 @@ internal sealed class RunContext
         Rows.Reposition(before);
     }
 
+    /// <summary>
+    /// The earliest position whose effects this run holds only in memory: in its row assembler, in its
+    /// downsampler or in updates not batched yet; <c>null</c> when the log has them all.
+    /// </summary>
+    public SourcePosition? HeldSince => Earliest(Earliest(Rows.HeldSince, _unbatchedSince), _groupedSince);
+
+    /// <summary>An update released while the run stood before <paramref name="since"/> is on its way to a batch.</summary>
+    public void Released(SourcePosition since) => _unbatchedSince = Earliest(_unbatchedSince, since);
+
+    /// <summary>The downsampler holds rows released since <paramref name="since"/>; <c>null</c>: it holds none.</summary>
+    public void Grouped(SourcePosition? since) => _groupedSince = since;
+
+    /// <summary>Every update released so far is in the batch being made.</summary>
+    public void Batched() => _unbatchedSince = null;
+
+    private static SourcePosition? Earliest(SourcePosition? a, SourcePosition? b) =>
+        (a, b) switch
+        {
+            ({ } x, { } y) => x.Offset <= y.Offset ? x : y,
+            ({ } x, null) => x,
+            (null, var y) => y,
+        };
+
     /// <summary>The mark of a <see cref="StartRun"/>: nothing of the run is in memory yet.</summary>
     public SourceMark OpenMark()
     {
@@ -53,11 +82,14 @@ internal sealed class RunContext
         return new(Info.Key.Source, since.Offset, since.Line, Math.Max(OpenedThrough, OpenedBefore.Offset), LastStep) { Runs = _source.Resumable() };
     }
 
-    /// <summary>The mark once everything emitted so far is in the log: read on from the first event still held in memory.</summary>
+    /// <summary>
+    /// The mark of the batch being made (<see cref="Batched"/> first): read on from the first event whose
+    /// effects this run or another run of its source still holds only in memory.
+    /// </summary>
     public SourceMark Mark()
     {
         var last = Rows.Last;
-        var since = Rows.HeldSince ?? last;
+        var since = HeldSince ?? last;
         if (_source.HeldSince() is { } held && held.Offset < since.Offset)
         {
             since = held;

@@ -241,7 +241,7 @@ internal sealed class RunRouter
             SourcePosition? earliest = null;
             foreach (var run in Live.Values)
             {
-                if (run.Rows.HeldSince is { } held && (earliest is null || held.Offset < earliest.Value.Offset))
+                if (run.HeldSince is { } held && (earliest is null || held.Offset < earliest.Value.Offset))
                 {
                     earliest = held;
                 }

@@ -45,11 +45,7 @@ public sealed class KillAndRestartTests
 
     /// <param name="games">Sessions interleaved line by line in the file (several games on one source): one run each.</param>
     [TestCase(1)]
-    // NOTE: a known defect, reproduced 2026-12-02 (seed 1930299412, about 1 run in 3): with 3 sessions
-    // interleaved in one tailed file, a kill can lose a few consecutive rows of one session (steps
-    // 1087-1093 of 1000-1665 in one reproduction; the server then has later rows of that run). Kept
-    // as an explicit test until fixed: run it with --filter "FullyQualifiedName~KilledFiveTimes" and RXF_KILL_SEED.
-    [TestCase(3, Explicit = true, Reason = "known defect: a kill can lose a few rows of one session when several sessions share a tailed file")]
+    [TestCase(3)]
     public async Task RunOnATailedFile_KilledFiveTimesAtRandomMoments_DeliversEveryRowExactlyOnce_UnderOneRunIdPerSession(int games)
     {
         // The same number of lines whatever the games: each game plays its share of the cycles.

@@ -128,38 +128,7 @@ public sealed class RunLogRoundTripTests
     }
 
     [Test]
-    public void Resume_CutsTheOldExitAndFinal_AndNumbersOnAfterThem()
-    {
-        using var dir = new TempDirectory();
-        var path = dir.File("run-abc123xy.wandb");
-        using (var writer = RunLogWriter.Create(path))
-        {
-            writer.WriteRun(Run(), Start);
-            writer.WriteHistory(Row(1, ("a", 1)));
-            writer.WriteExit(0);
-            writer.WriteFinal();
-        }
-        Assert.That(RunLogReader.Read(path).IsFinished);
-
-        using (var writer = RunLogWriter.Resume(path))
-        {
-            Assert.That(writer.Existing!.History.Select(r => r.Step), Is.EqualTo(new long[] { 1 }));
-            Assert.That(writer.LastRow!.Step, Is.EqualTo(1));
-            writer.WriteHistory(Row(2, ("a", 2)));
-            writer.WriteExit(0);
-            writer.WriteFinal();
-        }
-        var contents = RunLogReader.Read(path);
-        var nums = LevelDbLogReader.ReadAll(path).Records.Select(r => Record.Parser.ParseFrom(r.Payload)).Select(r => (r.Num, r.RecordTypeCase.ToString())).ToList();
-
-        Assert.That(contents.History.Select(r => r.Step), Is.EqualTo(new long[] { 1, 2 }));
-        Assert.That(contents.IsFinished);
-        Assert.That(nums, Is.EqualTo(new[] { (0L, "Header"), (1L, "Run"), (2L, "Metric"), (3L, "Metric"), (4L, "History"), (7L, "History"), (8L, "Exit"), (9L, "Final") }),
-            "numbers 5 and 6 (the cut exit/final) are never reused");
-    }
-
-    [Test]
-    public void Resume_AfterATornWrite_CutsTheTornTail()
+    public void Continue_AfterATornWrite_CutsTheTornTail()
     {
         using var dir = new TempDirectory();
         var path = dir.File("run-abc123xy.wandb");
@@ -172,7 +141,7 @@ public sealed class RunLogRoundTripTests
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^10]);
 
-        using (var writer = RunLogWriter.Resume(path))
+        using (var writer = RunLogWriter.Continue(path))
         {
             Assert.That(writer.Existing!.Report.Damage.Single().Kind, Is.EqualTo(LogDamageKind.TruncatedTail));
             writer.WriteHistory(Row(3, ("a", 3)));
