@@ -6,8 +6,9 @@
 #              repo's own generator (Tests/RxFactorio.Benchmarks/Modes/RecordingGenerator.cs).
 # For each size it runs, with /usr/bin/time -v: `validate`, `replay --mode offline` and `replay`
 # online into the local fake W&B server (Tests/RxFactorio.FakeWandb --port), and prints wall time,
-# throughput relative to validate and peak RSS. RXF_CLI_DIR may point at another build of the CLI
-# (e.g. an older commit's bin/Release/net10.0) to measure "before" with the same script.
+# throughput relative to validate, user CPU time (steadier than wall time on a shared machine) and
+# peak RSS. RXF_CLI_DIR may point at another build of the CLI (e.g. an older commit's
+# bin/Release/net10.0) to measure "before" with the same script.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,19 +35,20 @@ dotnet "$fake" --port "$port" --api-key bench-key-0123456789 > "$work/fake.log" 
 fake_pid=$!
 for _ in $(seq 100); do grep -q listening "$work/fake.log" 2>/dev/null && break; sleep 0.1; done
 
-# measure NAME CMD...: runs CMD under /usr/bin/time -v, sets $wall (s) and $rss (MiB)
+# measure NAME CMD...: runs CMD under /usr/bin/time -v, sets $wall (s), $user (s) and $rss (MiB)
 measure() {
   local name="$1"; shift
   local timings="$work/time-$name.txt" status=0
   /usr/bin/time -v -o "$timings" "$@" > "$work/out-$name.txt" 2>&1 || status=$?
   wall="$(awk -F': ' '/Elapsed \(wall clock\) time/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$timings")"
   rss="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$timings")"
+  user="$(awk -F': ' '/User time \(seconds\)/ { print $2 }' "$timings")"
   if [[ "$status" -ne 0 ]]; then
     echo "   $name exited with $status:"; tail -5 "$work/out-$name.txt"
   fi
 }
 
-printf '\n%-8s %-16s %9s %9s %12s %10s\n' "size" "command" "wall s" "MB/s" "vs validate" "peak RSS"
+printf '\n%-8s %-16s %9s %9s %12s %8s %10s\n' "size" "command" "wall s" "MB/s" "vs validate" "user s" "peak RSS"
 for mb in "${sizes[@]}"; do
   file="$work/single-$mb.jsonl"
   if [[ ! -s "$file" ]]; then
@@ -54,8 +56,8 @@ for mb in "${sizes[@]}"; do
   fi
   cat "$file" > /dev/null
   bytes="$(stat -c %s "$file")"
-  row() { awk -v n="$1" -v c="$2" -v b="$bytes" -v s="$3" -v v="$4" -v r="$5" 'BEGIN {
-    printf "%-8s %-16s %9.2f %9.1f %11.2fx %7d MiB\n", n, c, s, b / 1e6 / s, v / s, r }'; }
+  row() { awk -v n="$1" -v c="$2" -v b="$bytes" -v s="$3" -v v="$4" -v r="$5" -v u="$user" 'BEGIN {
+    printf "%-8s %-16s %9.2f %9.1f %11.2fx %8.2f %7d MiB\n", n, c, s, b / 1e6 / s, v / s, u, r }'; }
 
   measure validate dotnet "$cli" validate "$file"
   validate_wall="$wall"; row "${mb}MB" validate "$wall" "$validate_wall" "$rss"

@@ -120,7 +120,7 @@ public sealed class FakeWandbServer : IAsyncDisposable
         // Typed as Func so MapPost takes the Delegate overload and writes the IResult (a bare HttpContext lambda binds to RequestDelegate).
         Func<HttpContext, Task<IResult>> postGraphql = async c => FaultGate.AfterHandled(c, await graphql.HandleAsync(c));
         Func<HttpContext, Task<IResult>> postFileStream = async c => FaultGate.AfterHandled(c, await fileStream.HandleAsync(c));
-        Func<HttpContext, Task<IResult>> postFaults = c => FaultsEndpoint.PostAsync(c, faults);
+        Func<HttpContext, Task<IResult>> postFaults = c => FaultsEndpoint.PostAsync(c, faults, options.TimeProvider);
         Func<HttpContext, Task<IResult>> postStop = c => StopEndpoint.PostAsync(c, state, options);
         app.MapPost("/graphql", postGraphql);
         app.MapPost("/files/{entity}/{project}/{run}/file_stream", postFileStream);

@@ -31,7 +31,9 @@ internal static class CommandRunner
         (IReadOnlyList<string> Paths, string Layer)? sources = null,
         Func<CliSettings, ILogger, SourceRecovery?>? recover = null,
         bool liveSources = false,
-        bool graceInGameTime = false)
+        bool graceInGameTime = false,
+        Func<string, string?>? sourceLabels = null,
+        SourceLabelUse labelAs = SourceLabelUse.Tag)
     {
         CliSettings settings;
         try
@@ -48,6 +50,10 @@ internal static class CommandRunner
             {
                 MonitoringServer.Prefix(url, settings.HealthAllowRemote);
             }
+            if (labelAs == SourceLabelUse.Group && settings.Wandb.Group is not null)
+            {
+                throw new SettingsError($"--label-as group makes each source's label its runs' group, and a run group is set too: '{RxFactorio.Diagnostics.Printable.Of(settings.Wandb.Group, 100)}' {new SettingReader(config).Where("wandb:group")}; drop one of them");
+            }
         }
         catch (SettingsError ex)
         {
@@ -57,7 +63,7 @@ internal static class CommandRunner
 
         var quiet = parse.GetValue(common.Quiet);
         var json = parse.GetValue(common.LogFormat) == "json";
-        var request = new PipelineRequest(command, settings, environment, events, whenBehind, replayBytes, recover, liveSources);
+        var request = new PipelineRequest(command, settings, environment, events, whenBehind, replayBytes, recover, liveSources, sourceLabels, labelAs);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = environment.WorkingDirectory, DisableDefaults = true });
         // NOTE: before LogSetup, which only adds a ConsoleStatus without a terminal if none is there.

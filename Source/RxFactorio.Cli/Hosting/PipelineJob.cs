@@ -25,7 +25,9 @@ internal sealed record PipelineRequest(
     WhenRunStageIsFull WhenBehind,
     long? ReplayBytes,
     Func<CliSettings, ILogger, SourceRecovery?>? Recover = null,
-    bool LiveSources = false);
+    bool LiveSources = false,
+    Func<string, string?>? SourceLabels = null,
+    SourceLabelUse LabelAs = SourceLabelUse.Tag);
 
 /// <summary>
 /// One run of the pipeline inside the host: sink, monitoring, the pipeline, the report and the
@@ -56,8 +58,8 @@ internal sealed partial class PipelineJob(PipelineRequest request, ILoggerFactor
         try
         {
             var recovery = request.Recover?.Invoke(settings, logger);
-            var runs = (recovery ?? SourceRecovery.None).ApplyTo(settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog) });
-            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery, runs.Diagnostics);
+            var runs = (recovery ?? SourceRecovery.None).ApplyTo(settings.Runs with { Diagnostics = new DiagnosticFanOut(diagnostics, diagnosticLog), SourceLabels = request.SourceLabels });
+            await using var sink = SinkFactory.Create(settings, environment, loggers, recovery, runs.Diagnostics, request.LabelAs);
             metrics.Online = sink.RunLog is { IsOnline: true };
             if (sink.RunLog is { IsOnline: false } offline)
             {

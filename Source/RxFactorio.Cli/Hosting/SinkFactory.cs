@@ -110,7 +110,9 @@ internal static class SinkFactory
         settings.Mode is WandbMode.Online
         || (settings.Mode is null && new ApiKeyResolver(environment.GetVariable).Resolve(settings.Wandb.BaseUrl) is not null);
 
-    public static SinkChoice Create(CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, SourceRecovery? recovery = null, IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null)
+    public static SinkChoice Create(
+        CliSettings settings, CliEnvironment environment, ILoggerFactory loggers, SourceRecovery? recovery = null,
+        IObserver<RxFactorio.Diagnostics.IngestDiagnostic>? diagnostics = null, SourceLabelUse labelAs = SourceLabelUse.Tag)
     {
         var keys = new ApiKeyResolver(environment.GetVariable);
         var credentials = settings.Mode is null or WandbMode.Online ? keys.Resolve(settings.Wandb.BaseUrl) : null;
@@ -132,6 +134,7 @@ internal static class SinkFactory
                 JobType = settings.Wandb.JobType,
                 Host = Environment.MachineName,
             },
+            LabelAs = labelAs,
             CommandLine = environment.Arguments,
             ScriptOutputDirectory = settings.ScriptOutput,
             ScreenshotInterval = settings.ScreenshotInterval,

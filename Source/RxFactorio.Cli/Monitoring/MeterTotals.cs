@@ -40,10 +40,10 @@ internal sealed class MeterTotals : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    /// <summary>The tag a family is grouped by in <c>/metrics</c>: the reason, the event type, the HTTP status, the key limit, the source.</summary>
+    /// <summary>The tag a family is grouped by in <c>/metrics</c>: the reason (of a rejection or a rate-budget hold), the event type, the HTTP status, the key limit, the source.</summary>
     private static string GroupingTag(string instrument) => instrument switch
     {
-        "rxfactorio.rejected" => "reason",
+        "rxfactorio.rejected" or "rxfactorio.ratebudget.holds" => "reason",
         "rxfactorio.events" => "type",
         "rxfactorio.http.attempts" or "rxfactorio.http.retries" => "status",
         "rxfactorio.keys.dropped" => "limit",

@@ -95,6 +95,9 @@ internal sealed class PipelineMetrics(DiagnosticCounts diagnostics, MeterTotals 
             KeysDropped = meter.ByTag("rxfactorio.keys.dropped"),
             BatchesSkipped = meter.Total("rxfactorio.batches.skipped"),
             LinesOversized = meter.Total("rxfactorio.lines.oversized"),
+            RateBudgetWaits = meter.Total("rxfactorio.ratebudget.waits"),
+            RateBudgetHolds = meter.ByTag("rxfactorio.ratebudget.holds"),
+            RateBudgetQueued = meter.Total("rxfactorio.ratebudget.queued"),
             ActiveRuns = meter.Total("rxfactorio.runs.active"),
             RowsPending = meter.Total("rxfactorio.rows.pending"),
             BytesPending = meter.Total("rxfactorio.bytes.pending"),
@@ -149,6 +152,15 @@ internal sealed record MetricsSnapshot
 
     /// <summary>History, summary or log lines not sent: larger than W&amp;B's line limit.</summary>
     public long LinesOversized { get; init; }
+
+    /// <summary>Attempts at W&amp;B requests that queued for the process's rate budget.</summary>
+    public long RateBudgetWaits { get; init; }
+
+    /// <summary>Times a W&amp;B response held every request until a time, by reason (retry-after, ratelimit-reset).</summary>
+    public IReadOnlyDictionary<string, long> RateBudgetHolds { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Attempts waiting for the rate budget now.</summary>
+    public long RateBudgetQueued { get; init; }
 
     public long ActiveRuns { get; init; }
 

@@ -33,6 +33,10 @@ internal static class PrometheusText
             m.KeysDropped.Select(kv => (Label("limit", kv.Key), kv.Value)));
         Single(text, "rxfactorio_batches_skipped_total", "counter", "Batches not sent to W&B: their run was stopped in the W&B UI, failed or unknown.", m.BatchesSkipped);
         Single(text, "rxfactorio_lines_oversized_total", "counter", "History, summary or log lines not sent to W&B: larger than its line limit.", m.LinesOversized);
+        Single(text, "rxfactorio_ratebudget_waits_total", "counter", "Attempts at W&B requests that queued for the process's rate budget instead of going at once.", m.RateBudgetWaits);
+        Family(text, "rxfactorio_ratebudget_holds_total", "counter", "Times a W&B response made every request wait until a time, by reason (retry-after, ratelimit-reset).",
+            m.RateBudgetHolds.Select(kv => (Label("reason", kv.Key), kv.Value)));
+        Single(text, "rxfactorio_ratebudget_queued", "gauge", "Attempts at W&B requests waiting for the rate budget now.", m.RateBudgetQueued);
         Single(text, "rxfactorio_active_runs", "gauge", "Runs started and not yet finished.", m.ActiveRuns);
         Single(text, "rxfactorio_rows_pending", "gauge", "History rows waiting for the sink.", m.RowsPending);
         Single(text, "rxfactorio_bytes_pending", "gauge", "Estimated bytes waiting for the sink.", m.BytesPending);

@@ -4,7 +4,8 @@ namespace RxFactorio.Batching;
 
 /// <summary>
 /// Replaces every <c>N</c> consecutive rows by one: the mean of each value (event counts
-/// summed), at the step, tick and time of the last. Log lines pass straight through.
+/// summed), at the step, tick and time of the last. Log lines pass straight through, and so do
+/// rows when <c>N</c> is 1 (a group of one row is that row).
 /// </summary>
 internal sealed class Downsampler(int every)
 {
@@ -17,7 +18,6 @@ internal sealed class Downsampler(int every)
     {
         if (update.Row is not { } row || every == 1)
         {
-            // The mean of one row is that row: without downsampling (the default) rows pass as they are.
             emit(update);
             return;
         }

@@ -49,6 +49,15 @@ public static class RxFactorioMeter
     internal static readonly Counter<long> HttpRetries = Meter.CreateCounter<long>(
         "rxfactorio.http.retries", "{retry}", "Retried W&B requests, by the status of the attempt that failed.");
 
+    internal static readonly Counter<long> RateBudgetWaits = Meter.CreateCounter<long>(
+        "rxfactorio.ratebudget.waits", "{request}", "Attempts at W&B requests that queued for the process's rate budget (held by a Retry-After or RateLimit headers, or behind other runs) instead of going at once.");
+
+    internal static readonly Counter<long> RateBudgetHolds = Meter.CreateCounter<long>(
+        "rxfactorio.ratebudget.holds", "{hold}", "Times a W&B response made every request of the process wait until a time, by reason (retry-after, ratelimit-reset).");
+
+    internal static readonly UpDownCounter<long> RateBudgetQueued = Meter.CreateUpDownCounter<long>(
+        "rxfactorio.ratebudget.queued", "{request}", "Attempts at W&B requests waiting for the rate budget now.");
+
     internal static readonly Counter<long> RowsDropped = Meter.CreateCounter<long>(
         "rxfactorio.rows.dropped", "{row}", "History rows not sent to W&B: larger than its line limit, or in a batch for a run that was stopped in the W&B UI, failed, or unknown.");
 

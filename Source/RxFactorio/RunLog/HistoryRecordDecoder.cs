@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Json;
 using RxFactorio.Runs;
 
 namespace RxFactorio.RunLog;
@@ -12,8 +14,10 @@ namespace RxFactorio.RunLog;
 /// <c>HistoryItem { string key = 1; string value_json = 16; }</c>, without building message
 /// objects or value strings; key strings are cached. It reads only what the encoder writes (plain
 /// keys, numbers or the bare NaN/±Infinity tokens as values); anything else (another record type,
-/// nested keys, a non-numeric value, other fields) is left to the generated parser: <see cref="TryDecode"/>
-/// returns false and the caller parses the record as usual. Not thread-safe.
+/// nested keys, a non-numeric value, other fields) is left to the generated parser: <see cref="TryDecode(ReadOnlySpan{byte}, out long, out HistoryRow)"/>
+/// returns false and the caller parses the record as usual. On request it also writes the row's W&amp;B
+/// history line (as <see cref="Wandb.WandbJsonLines.HistoryLine"/> writes it) with the values' text copied
+/// from their <c>value_json</c>, as the encoder wrote it, not parsed and formatted again. Not thread-safe.
 /// </summary>
 internal sealed class HistoryRecordDecoder
 {
@@ -29,6 +33,14 @@ internal sealed class HistoryRecordDecoder
 
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private readonly ImmutableArray<KeyValuePair<string, double>>.Builder _values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>();
+    private readonly List<(Range Key, Range Json)> _valueText = [];
+    private readonly ArrayBufferWriter<byte> _line = new(4096);
+    private readonly Utf8JsonWriter _lineWriter;
+
+    public HistoryRecordDecoder()
+    {
+        _lineWriter = new Utf8JsonWriter(_line, Wandb.WandbJsonLines.WriterOptions);
+    }
 
     /// <summary>Decodes <paramref name="payload"/> when it is a plain history record, as <see cref="RunLogReader.ToRow"/> would.</summary>
     /// <param name="payload">A log record's bytes.</param>
@@ -38,7 +50,20 @@ internal sealed class HistoryRecordDecoder
     public bool TryDecode(ReadOnlySpan<byte> payload, out long num, out HistoryRow row)
     {
         row = null!;
-        return TryPeek(payload, out num, out var start, out var length) && TryDecodeHistory(payload.Slice(start, length), out row);
+        return TryPeek(payload, out num, out var start, out var length) && TryDecodeHistory(payload.Slice(start, length), withLine: false, out row, out _);
+    }
+
+    /// <summary>Like <see cref="TryDecode(ReadOnlySpan{byte}, out long, out HistoryRow)"/>, and writes the row's W&amp;B history line.</summary>
+    /// <param name="payload">A log record's bytes.</param>
+    /// <param name="num">The record's <c>num</c>.</param>
+    /// <param name="row">The row.</param>
+    /// <param name="line">The row's history line as UTF-8: its values' text as the log holds it.</param>
+    /// <returns>False when the record is anything else; then nothing is decoded.</returns>
+    public bool TryDecode(ReadOnlySpan<byte> payload, out long num, out HistoryRow row, out byte[] line)
+    {
+        row = null!;
+        line = [];
+        return TryPeek(payload, out num, out var start, out var length) && TryDecodeHistory(payload.Slice(start, length), withLine: true, out row, out line);
     }
 
     /// <summary>Whether <paramref name="payload"/> is a record of a <c>num</c> and a history only (its items not read yet).</summary>
@@ -76,18 +101,22 @@ internal sealed class HistoryRecordDecoder
         return historyStart >= 0;
     }
 
-    private bool TryDecodeHistory(ReadOnlySpan<byte> history, out HistoryRow row)
+    private bool TryDecodeHistory(ReadOnlySpan<byte> history, bool withLine, out HistoryRow row, out byte[] line)
     {
         row = null!;
+        line = [];
         _values.Clear();
+        _valueText.Clear();
         var fields = new HistoryRowFields(0);
         long stepNum = 0;
+        var record = history;
         while (!history.IsEmpty)
         {
             if (!TryVarint(ref history, out var tag) || !TryLength(ref history, out var length))
             {
                 return false;
             }
+            var fieldStart = record.Length - history.Length;
             var field = history[..length];
             history = history[length..];
             if (tag == StepTag)
@@ -98,13 +127,17 @@ internal sealed class HistoryRecordDecoder
                 }
                 continue;
             }
-            if (tag != ItemTag || !TryItem(field, out var key, out var value))
+            if (tag != ItemTag || !TryItem(field, out var key, out var value, out var keyText, out var jsonText))
             {
                 return false;
             }
             if (!fields.Take(key, value))
             {
                 _values.Add(new(key, value));
+                if (withLine)
+                {
+                    _valueText.Add((Shift(keyText, fieldStart), Shift(jsonText, fieldStart)));
+                }
             }
         }
         if (!fields.StepFromItem)
@@ -112,7 +145,29 @@ internal sealed class HistoryRecordDecoder
             fields.Step = stepNum;
         }
         row = new HistoryRow(fields.Step, fields.Tick, fields.Runtime, fields.Timestamp, _values.ToImmutable());
+        if (withLine)
+        {
+            line = Line(record, fields);
+        }
         return true;
+    }
+
+    private static Range Shift(Range range, int by) => new(range.Start.Value + by, range.End.Value + by);
+
+    /// <summary>The row's history line: W&amp;B's keys first, then each value's key and <c>value_json</c> text.</summary>
+    private byte[] Line(ReadOnlySpan<byte> record, in HistoryRowFields fields)
+    {
+        _line.ResetWrittenCount();
+        _lineWriter.Reset(_line);
+        Wandb.WandbJsonLines.WriteReservedKeys(_lineWriter, fields.Step, fields.Runtime, fields.Timestamp);
+        foreach (var (key, json) in _valueText)
+        {
+            _lineWriter.WritePropertyName(record[key]);
+            _lineWriter.WriteRawValue(record[json], skipInputValidation: true);
+        }
+        _lineWriter.WriteEndObject();
+        _lineWriter.Flush();
+        return _line.WrittenSpan.ToArray();
     }
 
     private static bool TryStep(ReadOnlySpan<byte> field, out long step)
@@ -129,35 +184,42 @@ internal sealed class HistoryRecordDecoder
         return true;
     }
 
-    private bool TryItem(ReadOnlySpan<byte> item, out string key, out double value)
+    /// <summary>An item's key and number; <paramref name="keyText"/> and <paramref name="jsonText"/> say where their bytes are in <paramref name="item"/>.</summary>
+    private bool TryItem(ReadOnlySpan<byte> item, out string key, out double value, out Range keyText, out Range jsonText)
     {
         key = "";
         value = 0;
+        keyText = default;
+        jsonText = default;
         ReadOnlySpan<byte> keyBytes = default, json = default;
         bool hasKey = false, hasValue = false;
+        var whole = item.Length;
         while (!item.IsEmpty)
         {
             if (!TryVarint(ref item, out var tag) || !TryLength(ref item, out var length))
             {
                 return false;
             }
+            var start = whole - item.Length;
             var field = item[..length];
             item = item[length..];
             switch (tag)
             {
                 case KeyTag:
                     keyBytes = field;
+                    keyText = new Range(start, start + length);
                     hasKey = true;
                     break;
                 case ValueJsonTag:
                     json = field;
+                    jsonText = new Range(start, start + length);
                     hasValue = true;
                     break;
                 default:
                     return false;
             }
         }
-        if (!hasKey || !hasValue || !TryNumber(json, out value))
+        if (!hasKey || !hasValue || !TryNumber(json, out value) || !System.Text.Unicode.Utf8.IsValid(keyBytes))
         {
             return false;
         }

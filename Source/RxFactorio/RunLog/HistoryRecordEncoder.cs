@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using RxFactorio.Runs;
 
@@ -35,13 +34,13 @@ internal sealed class HistoryRecordEncoder
     {
         _history.ResetWrittenCount();
         _record.ResetWrittenCount();
-        Span<byte> number = stackalloc byte[32];
-        WriteItem(StepKey, number[..Integer(row.Step, number)]);
-        WriteItem(RuntimeKey, number[..Number(row.Runtime, number)]);
-        WriteItem(TimestampKey, number[..Number(UnixSeconds(row.Timestamp), number)]);
+        Span<byte> number = stackalloc byte[JsonNumbers.MaxLength];
+        WriteItem(StepKey, number[..JsonNumbers.Write(row.Step, number)]);
+        WriteItem(RuntimeKey, number[..JsonNumbers.Write(row.Runtime, number)]);
+        WriteItem(TimestampKey, number[..JsonNumbers.Write(JsonNumbers.UnixSeconds(row.Timestamp), number)]);
         foreach (var (key, value) in row.Values)
         {
-            WriteItem(Key(key), number[..Number(value, number)]);
+            WriteItem(Key(key), number[..JsonNumbers.Write(value, number)]);
         }
         foreach (var (key, json) in row.JsonValues.IsDefault ? [] : row.JsonValues.AsSpan())
         {
@@ -60,31 +59,6 @@ internal sealed class HistoryRecordEncoder
         WriteVarint(_record, (ulong)_history.WrittenCount);
         _record.Write(_history.WrittenSpan);
         return _record.WrittenSpan;
-    }
-
-    /// <summary><c>_timestamp</c>: Unix seconds with millisecond precision, the one rule for the log and the file_stream body.</summary>
-    public static double UnixSeconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;
-
-    /// <summary>A number as <see cref="RunLogJson.Number"/> writes it, as UTF-8; returns the length.</summary>
-    public static int Number(double value, Span<byte> destination)
-    {
-        ReadOnlySpan<byte> token = double.IsNaN(value) ? "NaN"u8
-            : double.IsPositiveInfinity(value) ? "Infinity"u8
-            : double.IsNegativeInfinity(value) ? "-Infinity"u8
-            : default;
-        if (!token.IsEmpty)
-        {
-            token.CopyTo(destination);
-            return token.Length;
-        }
-        value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
-        return written;
-    }
-
-    private static int Integer(long value, Span<byte> destination)
-    {
-        value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
-        return written;
     }
 
     private byte[] Key(string key)

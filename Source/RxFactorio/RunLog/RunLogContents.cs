@@ -65,7 +65,7 @@ internal sealed record RunLogContents
     /// <summary>What the framing reader skipped, where and why.</summary>
     public required LogReadReport Report { get; init; }
 
-    /// <summary>The run's identity as a <see cref="RunInfo"/>: source <c>"runlog"</c>, generation 0, session id, level name and start tick from the config, and its attributes.</summary>
+    /// <summary>The run's identity as a <see cref="RunInfo"/>: source <c>"runlog"</c>, generation 0, session id, level name, start tick and source label from the config, and its attributes.</summary>
     public RunInfo? ToRunInfo()
     {
         if (RunId is null)
@@ -80,6 +80,7 @@ internal sealed record RunLogContents
             DisplayName = DisplayName ?? RunId,
             Key = new RunKey("runlog", Text("session_id") ?? "", 0),
             LevelName = Text("level_name"),
+            SourceLabel = Text("source"),
             Attributes = Attributes,
             StartTick = (long)(startTick ?? 0),
         };

@@ -10,11 +10,7 @@ internal static class RunLogJson
     /// A number in shortest round-trip form (<c>0.5</c>, <c>216000</c>, <c>1E+20</c>); NaN and the
     /// infinities as the bare tokens W&amp;B reads and writes (<c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>).
     /// </summary>
-    public static string Number(double value) =>
-        double.IsNaN(value) ? "NaN"
-        : double.IsPositiveInfinity(value) ? "Infinity"
-        : double.IsNegativeInfinity(value) ? "-Infinity"
-        : value.ToString("R", CultureInfo.InvariantCulture);
+    public static string Number(double value) => JsonNumbers.Text(value);
 
     /// <summary>Parses a JSON number or one of the bare tokens <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>; <c>null</c> for anything else.</summary>
     public static double? ParseNumber(string json)

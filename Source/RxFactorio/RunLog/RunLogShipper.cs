@@ -349,6 +349,7 @@ internal sealed partial class RunLogShipper
             return false;
         }
         var rows = ImmutableArray.CreateBuilder<HistoryRow>();
+        var historyLines = new List<ReadOnlyMemory<byte>>();
         var lines = new List<string>();
         var errorLines = ImmutableHashSet.CreateBuilder<int>();
         ImmutableArray<KeyValuePair<string, double>>? summary = null;
@@ -363,7 +364,7 @@ internal sealed partial class RunLogShipper
             {
                 // NOTE: history records (nearly all of a log) are decoded from their bytes; anything else is parsed.
                 Record? record = null;
-                if (!_historyDecoder.TryDecode(log.Payload, out var num, out var decodedRow))
+                if (!_historyDecoder.TryDecode(log.Payload, out var num, out var decodedRow, out var decodedLine))
                 {
                     decodedRow = null;
                     if ((record = RunLogReader.TryParse(log.Payload)) is null)
@@ -401,7 +402,10 @@ internal sealed partial class RunLogShipper
                         full = true;
                         break;
                     case Record.RecordTypeOneofCase.History:
-                        rows.Add(decodedRow ?? RunLogReader.ToRow(record!.History));
+                        var row = decodedRow ?? RunLogReader.ToRow(record!.History);
+                        rows.Add(row);
+                        // The line from the log's own bytes (not parsed and formatted again); a record the decoder leaves to the parser is written from its row.
+                        historyLines.Add(decodedRow is not null ? decodedLine : WandbJsonLines.HistoryLineUtf8(row));
                         break;
                     case Record.RecordTypeOneofCase.OutputRaw:
                         AddLines(lines, errorLines, record!.OutputRaw.Line, RunLogReader.IsStderr(record.OutputRaw));
@@ -447,7 +451,7 @@ internal sealed partial class RunLogShipper
             if (hasData)
             {
                 var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], ErrorLines = errorLines.ToImmutable(), Summary = summary ?? [], SummaryJson = summaryJson };
-                if (!await client.SendAsync(batch, _stopping).ConfigureAwait(false))
+                if (!await client.SendAsync(batch, historyLines, _stopping).ConfigureAwait(false))
                 {
                     if (client.State != WandbRunState.Stopped)
                     {

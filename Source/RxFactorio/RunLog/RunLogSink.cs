@@ -60,7 +60,7 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
         _logger = connection?.LoggerFactory.CreateLogger<RunLogSink>() ?? NullLogger<RunLogSink>.Instance;
         Layout = new OfflineLayout(options.RootDirectory, options.TimeZone);
         _screenshots = new Media.ScreenshotWriter(options);
-        _writerOptions = new RunLogWriterOptions { Entity = options.Entity, Project = options.Project, Durable = options.Durable, Attributes = options.Attributes };
+        _writerOptions = new RunLogWriterOptions { Entity = options.Entity, Project = options.Project, Durable = options.Durable, Attributes = options.Attributes, LabelAs = options.LabelAs };
     }
 
     /// <summary>The W&amp;B connection the logs are shipped to; <c>null</c> when offline.</summary>

@@ -22,6 +22,9 @@ public sealed record RunLogSinkOptions
     /// </summary>
     public RunAttributes Attributes { get; init; } = new() { Host = Environment.MachineName };
 
+    /// <summary>How a run's source label (<see cref="RunInfo.SourceLabel"/>) shows besides its config <c>source</c>: a tag (the default), the group, or not.</summary>
+    public SourceLabelUse LabelAs { get; init; }
+
     /// <summary>The command line that started the runs, without the program, for <c>wandb-metadata.json</c> (secrets masked there).</summary>
     internal IReadOnlyList<string> CommandLine { get; init; } = [];
 

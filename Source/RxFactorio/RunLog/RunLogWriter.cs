@@ -96,6 +96,7 @@ internal sealed class RunLogWriter : IDisposable
     public void WriteRun(RunInfo run, DateTimeOffset startTime, bool resumed = false)
     {
         ArgumentNullException.ThrowIfNull(run);
+        var attributes = _options.Attributes.WithSourceLabel(run.SourceLabel, _options.LabelAs);
         var record = new RunRecord
         {
             RunId = run.RunId,
@@ -106,12 +107,12 @@ internal sealed class RunLogWriter : IDisposable
             Resumed = resumed,
             Config = new ConfigRecord(),
             Telemetry = Wandb.WandbTelemetry.Record(_options.Platform),
-            RunGroup = RunLogJson.WellFormed(_options.Attributes.Group ?? ""),
-            JobType = RunLogJson.WellFormed(_options.Attributes.JobType ?? ""),
-            Notes = RunLogJson.WellFormed(_options.Attributes.Notes ?? ""),
-            Host = RunLogJson.WellFormed(_options.Attributes.Host ?? ""),
+            RunGroup = RunLogJson.WellFormed(attributes.Group ?? ""),
+            JobType = RunLogJson.WellFormed(attributes.JobType ?? ""),
+            Notes = RunLogJson.WellFormed(attributes.Notes ?? ""),
+            Host = RunLogJson.WellFormed(attributes.Host ?? ""),
         };
-        foreach (var tag in _options.Attributes.Tags.IsDefault ? [] : _options.Attributes.Tags)
+        foreach (var tag in attributes.Tags.IsDefault ? [] : attributes.Tags)
         {
             record.Tags.Add(RunLogJson.WellFormed(tag));
         }
@@ -159,7 +160,7 @@ internal sealed class RunLogWriter : IDisposable
         {
             summary.Update.Add(new SummaryItem { Key = "_step", ValueJson = last.Step.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             summary.Update.Add(new SummaryItem { Key = "_runtime", ValueJson = RunLogJson.Number(last.Runtime) });
-            summary.Update.Add(new SummaryItem { Key = "_timestamp", ValueJson = RunLogJson.Number(UnixSeconds(last.Timestamp)) });
+            summary.Update.Add(new SummaryItem { Key = "_timestamp", ValueJson = RunLogJson.Number(JsonNumbers.UnixSeconds(last.Timestamp)) });
         }
         Append(new Record { Summary = summary });
         return [.. summary.Update.Select(i => new KeyValuePair<string, string>(i.Key, i.ValueJson))];
@@ -209,6 +210,4 @@ internal sealed class RunLogWriter : IDisposable
         }
         _log.Append(record.ToByteArray());
     }
-
-    private static double UnixSeconds(DateTimeOffset time) => HistoryRecordEncoder.UnixSeconds(time);
 }

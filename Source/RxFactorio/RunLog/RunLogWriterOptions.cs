@@ -14,6 +14,9 @@ internal sealed record RunLogWriterOptions
     /// <summary>Tags, group, notes, job type and host written into every run record (so that offline runs keep them for <c>sync</c>).</summary>
     public RunAttributes Attributes { get; init; } = RunAttributes.None;
 
+    /// <summary>How a run's source label shows besides its config <c>source</c>: a tag (the default), the group, or not.</summary>
+    public SourceLabelUse LabelAs { get; init; }
+
     /// <summary>Force every flush to disk (<c>fsync</c>): slower, but a power loss loses nothing flushed. Off by default.</summary>
     public bool Durable { get; init; }
 

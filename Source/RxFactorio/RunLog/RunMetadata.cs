@@ -16,7 +16,7 @@ namespace RxFactorio.RunLog;
 /// mean something for it: <c>os</c>, <c>startedAt</c> (the run's start), <c>args</c> (secrets masked by
 /// <see cref="SecretRedactor.RedactArguments"/>), <c>program</c> (<c>rxfactorio</c>), <c>root</c> (the working
 /// directory), <c>host</c>, <c>executable</c>, <c>cpu_count_logical</c>; and adds its own <c>rxfactorio</c>
-/// object: <c>version</c>, <c>source</c> (the source's display name, escaped) and <c>session</c>
+/// object: <c>version</c>, <c>source</c> (the source's display name, escaped), <c>label</c> (its label, when it has one) and <c>session</c>
 /// (<c>session_id</c>, <c>level_name</c>, <c>start_tick</c> from <c>session_init</c>). Written once, when the
 /// run is created; a run that continues (a restart, an idle resume) keeps it.
 /// </summary>
@@ -61,6 +61,10 @@ internal static class RunMetadata
             w.WriteStartObject("rxfactorio");
             w.WriteString("version", WandbTelemetry.CodeVersion);
             w.WriteString("source", Printable.Of(run.Key.Source, 200));
+            if (run.SourceLabel is { } label)
+            {
+                w.WriteString("label", Text(label));
+            }
             w.WriteStartObject("session");
             w.WriteString("session_id", Text(run.SessionId));
             if (run.LevelName is { } level)

@@ -24,8 +24,8 @@ internal sealed class RowAssembler
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
-    private readonly Dictionary<string, double> _rowValues = new(StringComparer.Ordinal);
     private Dictionary<string, double>? _pending;
+    private int _lastRowKeys;
     private long _pendingStep = -1;
     private long _pendingTick;
     private (string Path, long Line)? _pendingScreenshot;
@@ -155,13 +155,11 @@ internal sealed class RowAssembler
         {
             _pendingSince = _carriedEventCounts.Count > 0 ? _carriedSince ?? before : before;
             _carriedSince = null;
-            // The pending row's values are one dictionary reused row after row (Complete copies them
-            // out), so it is not regrown to the run's width for every row.
-            _pending = _rowValues;
-            _pending.Clear();
+            // Sized like the last row, so a row's keys do not grow the dictionary step by step.
+            _pending = new Dictionary<string, double>(Math.Max(_lastRowKeys, _carriedEventCounts.Count));
             foreach (var (key, count) in _carriedEventCounts)
             {
-                _pending[key] = count;
+                _pending.Add(key, count);
             }
             _carriedEventCounts.Clear();
             _pendingStep = stats.Cycle;
@@ -289,6 +287,7 @@ internal sealed class RowAssembler
             }
         }
         values[ReservedKeys.Tick] = _pendingTick;
+        _lastRowKeys = values.Count;
         var row = new HistoryRow(
             _pendingStep, _pendingTick, (_pendingTick - _run.StartTick) / 60.0, now, [.. values])
         {
@@ -324,7 +323,10 @@ internal sealed class RowAssembler
     /// <param name="capacity">The most names kept (the run's key limit): a line of unknown names cannot grow it without bound.</param>
     private sealed class RunKeyNames(int capacity)
     {
-        private readonly Dictionary<(string Kind, string? Surface, string Name), string> _keys = [];
+        private readonly KindNames _production = new("production");
+        private readonly KindNames _consumption = new("consumption");
+        private readonly KindNames _events = new("events");
+        private int _count;
 
         public const string ProductionPrefix = "production/";
         public const string ConsumptionPrefix = "consumption/";
@@ -332,23 +334,49 @@ internal sealed class RowAssembler
         public static bool IsItemKey(string key) =>
             key.StartsWith(ProductionPrefix, StringComparison.Ordinal) || key.StartsWith(ConsumptionPrefix, StringComparison.Ordinal);
 
-        public string Production(string? surface, string item) => Get("production", surface, item);
+        public string Production(string? surface, string item) => Get(_production, surface, item);
 
-        public string Consumption(string? surface, string item) => Get("consumption", surface, item);
+        public string Consumption(string? surface, string item) => Get(_consumption, surface, item);
 
-        public string Event(string name) => Get("events", null, name);
+        public string Event(string name) => Get(_events, null, name);
 
-        private string Get(string kind, string? surface, string name)
+        private string Get(KindNames kind, string? surface, string name)
         {
-            if (!_keys.TryGetValue((kind, surface, name), out var key))
+            // A name table per kind and surface (string keys hash fast, unlike a tuple of strings).
+            var names = kind.For(surface, create: _count < capacity);
+            if (names is null || !names.TryGetValue(name, out var key))
             {
-                key = surface is null ? $"{kind}/{name}" : $"{kind}/{surface}/{name}";
-                if (_keys.Count < capacity)
+                key = surface is null ? $"{kind.Kind}/{name}" : $"{kind.Kind}/{surface}/{name}";
+                if (names is not null && _count < capacity)
                 {
-                    _keys.Add((kind, surface, name), key);
+                    names.Add(name, key);
+                    _count++;
                 }
             }
             return key;
+        }
+
+        private sealed class KindNames(string kind)
+        {
+            private readonly Dictionary<string, string> _noSurface = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, Dictionary<string, string>> _surfaces = new(StringComparer.Ordinal);
+
+            public string Kind => kind;
+
+            /// <summary>The names of <paramref name="surface"/>; <c>null</c> for a surface not seen yet unless <paramref name="create"/>.</summary>
+            public Dictionary<string, string>? For(string? surface, bool create)
+            {
+                if (surface is null)
+                {
+                    return _noSurface;
+                }
+                if (!_surfaces.TryGetValue(surface, out var names) && create)
+                {
+                    names = new Dictionary<string, string>(StringComparer.Ordinal);
+                    _surfaces.Add(surface, names);
+                }
+                return names;
+            }
         }
     }
 }

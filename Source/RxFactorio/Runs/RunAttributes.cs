@@ -45,4 +45,19 @@ public sealed record RunAttributes
             Host = string.IsNullOrEmpty(Host) ? fallback.Host : Host,
         };
     }
+
+    /// <summary>
+    /// These attributes for a run whose source has <paramref name="label"/>: the label added to the
+    /// tags (<see cref="SourceLabelUse.Tag"/>, once), or as the group (<see cref="SourceLabelUse.Group"/>);
+    /// unchanged without a label or with <see cref="SourceLabelUse.None"/>.
+    /// </summary>
+    /// <param name="label">The run's source label, or <c>null</c>.</param>
+    /// <param name="use">How the label shows.</param>
+    internal RunAttributes WithSourceLabel(string? label, SourceLabelUse use) => (label, use) switch
+    {
+        (null, _) or (_, SourceLabelUse.None) => this,
+        (_, SourceLabelUse.Group) => this with { Group = label },
+        _ when !Tags.IsDefault && Tags.Contains(label, StringComparer.Ordinal) => this,
+        _ => this with { Tags = Tags.IsDefault ? [label] : Tags.Add(label) },
+    };
 }

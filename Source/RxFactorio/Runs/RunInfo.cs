@@ -24,11 +24,14 @@ public sealed record RunInfo
     /// <summary>The tick the run started at; <c>_runtime</c> counts from here.</summary>
     public required long StartTick { get; init; }
 
-    /// <summary>The run's config: <c>session_id</c>, <c>level_name</c> (when known) and <c>start_tick</c>.</summary>
-    public IReadOnlyList<KeyValuePair<string, object?>> Config =>
-    [
-        new("session_id", SessionId),
-        new("level_name", LevelName),
-        new("start_tick", StartTick),
-    ];
+    /// <summary>
+    /// The label of the source the run was read from (config <c>source</c>, and a tag or the group:
+    /// <see cref="SourceLabelUse"/>); <c>null</c> when the source has none (a replay, an embedder's run).
+    /// </summary>
+    public string? SourceLabel { get; init; }
+
+    /// <summary>The run's config: <c>session_id</c>, <c>level_name</c> (when known), <c>start_tick</c>, and <c>source</c> when the run has a <see cref="SourceLabel"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Config => SourceLabel is null
+        ? [new("session_id", SessionId), new("level_name", LevelName), new("start_tick", StartTick)]
+        : [new("session_id", SessionId), new("level_name", LevelName), new("start_tick", StartTick), new("source", SourceLabel)];
 }

@@ -91,6 +91,13 @@ public sealed record RunOptions
     public IObserver<IngestDiagnostic>? Diagnostics { get; init; }
 
     /// <summary>
+    /// The label of a source, by its name (<see cref="Events.FactorioEvent.Source"/>): a new run of
+    /// the source gets it as its <see cref="RunInfo.SourceLabel"/>. Asked once per new run, on the run
+    /// stage; must be quick and thread-safe. <c>null</c>, or <c>null</c> for a source: no label.
+    /// </summary>
+    public Func<string, string?>? SourceLabels { get; init; }
+
+    /// <summary>
     /// Runs to continue, at most one per session of a source (crash recovery): each starts out idle,
     /// so the source's next event of its session resumes it under the same run id.
     /// </summary>

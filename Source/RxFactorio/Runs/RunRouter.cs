@@ -201,6 +201,7 @@ internal sealed class RunRouter
             Key = key,
             LevelName = levelName,
             StartTick = e.Tick,
+            SourceLabel = _options.SourceLabels?.Invoke(e.Source),
         };
         var context = new RunContext(info, _options, source);
         source.Contexts[key] = context;

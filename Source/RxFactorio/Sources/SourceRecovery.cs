@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RxFactorio.Events;
@@ -19,19 +20,28 @@ namespace RxFactorio.Sources;
 /// <see cref="Open"/> each source through it, run the stage with <see cref="ApplyTo(RunOptions)"/>,
 /// and create the sink with <see cref="ApplyTo(RunLogSinkOptions)"/> (and call
 /// <see cref="RunLogSink.Recover"/> to ship what the killed process's logs still hold).
+/// A source opened through it that was not given to <see cref="Load"/> (a file a glob found while
+/// running) gets a checkpoint from then on: a later <see cref="Load"/> that names it continues its runs.
 /// </para>
 /// </summary>
 public sealed class SourceRecovery
 {
     /// <summary>No recovery: sources read from their start (a tailed file) or from now, every run is new, no checkpoint is written.</summary>
-    public static SourceRecovery None { get; } = new();
+    public static SourceRecovery None { get; } = new(null);
 
-    private SourceRecovery()
+    /// <summary>The checkpoints folder; <c>null</c> for <see cref="None"/>.</summary>
+    private readonly string? _checkpointDirectory;
+
+    private SourceRecovery(string? checkpointDirectory)
     {
+        _checkpointDirectory = checkpointDirectory;
     }
 
-    /// <summary>The checkpoint of every source, by source name (as given to <see cref="Load"/>).</summary>
-    internal Dictionary<string, SourceCheckpointStore> Checkpoints { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The checkpoint of every source, by source name (as given to <see cref="Load"/>, or opened since);
+    /// the sink reads it while sources are added.
+    /// </summary>
+    internal ConcurrentDictionary<string, SourceCheckpointStore> Checkpoints { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Run id → the source it was fed from, for runs named by a checkpoint.</summary>
     internal Dictionary<string, string> RecoveredSources { get; } = new(StringComparer.Ordinal);
@@ -58,14 +68,12 @@ public sealed class SourceRecovery
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentException.ThrowIfNullOrEmpty(rootDirectory);
         logger ??= NullLogger.Instance;
-        var plan = new SourceRecovery();
         var layout = new OfflineLayout(rootDirectory);
-        var directory = Path.Combine(layout.WandbDirectory, "checkpoints");
+        var plan = new SourceRecovery(Path.Combine(layout.WandbDirectory, "checkpoints"));
         foreach (var path in sources.Distinct(StringComparer.Ordinal))
         {
             var tailed = LiveSources.Detect(path) == SourceKind.TailedFile;
-            var store = new SourceCheckpointStore(directory, path, tracksPosition: tailed);
-            plan.Checkpoints[path] = store;
+            var store = plan.Track(path)!;
             if (store.Load() is not { } checkpoint)
             {
                 continue;
@@ -119,7 +127,7 @@ public sealed class SourceRecovery
     /// a tailed file from where its rows stopped being safe in the run log (line numbers go on), and
     /// every kind of source keeping its checkpoint up to date (the sink writes it).
     /// </summary>
-    /// <param name="source">The source, as given to <see cref="Load"/> (else it is opened without recovery).</param>
+    /// <param name="source">The source, as given to <see cref="Load"/>; another one is read from its start (a tailed file) and gets a checkpoint from now on (not with <see cref="None"/>).</param>
     /// <param name="tail">Options for a tailed file; <c>null</c> uses the defaults.</param>
     /// <param name="framing">Framing options; <c>null</c> uses the defaults.</param>
     /// <param name="parsing">Parse options; <c>null</c> uses the defaults.</param>
@@ -133,7 +141,7 @@ public sealed class SourceRecovery
         ArgumentException.ThrowIfNullOrEmpty(source);
         tail ??= new TailOptions();
         framing ??= new FramingOptions();
-        if (Checkpoints.GetValueOrDefault(source) is { } checkpoint)
+        if (Track(source) is { } checkpoint)
         {
             tail = tail with { PositionChanged = checkpoint.Observe };
             if (StartAt.TryGetValue(source, out var start))
@@ -158,22 +166,27 @@ public sealed class SourceRecovery
     public RunLogSinkOptions ApplyTo(RunLogSinkOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (Checkpoints.Count == 0)
+        if (_checkpointDirectory is null)
         {
             return options;
         }
-        var checkpoints = new Dictionary<string, SourceCheckpointStore>(options.Checkpoints, StringComparer.Ordinal);
-        var sources = new Dictionary<string, string>(options.RecoveredSources, StringComparer.Ordinal);
-        foreach (var (name, store) in Checkpoints)
+        // NOTE: the sink gets this very dictionary (not a copy), so a source opened later has its checkpoint written too.
+        foreach (var (name, store) in options.Checkpoints)
         {
-            checkpoints[name] = store;
+            Checkpoints.TryAdd(name, store);
         }
+        var sources = new Dictionary<string, string>(options.RecoveredSources, StringComparer.Ordinal);
         foreach (var (runId, name) in RecoveredSources)
         {
             sources[runId] = name;
         }
-        return options with { Checkpoints = checkpoints, RecoveredSources = sources };
+        return options with { Checkpoints = Checkpoints, RecoveredSources = sources };
     }
+
+    /// <summary>The checkpoint store of <paramref name="source"/>, made when it has none yet; <c>null</c> for <see cref="None"/>.</summary>
+    private SourceCheckpointStore? Track(string source) => _checkpointDirectory is null
+        ? null
+        : Checkpoints.GetOrAdd(source, s => new SourceCheckpointStore(_checkpointDirectory, s, tracksPosition: LiveSources.Detect(s) == SourceKind.TailedFile));
 
     /// <summary>Whether a run of the same session of <paramref name="path"/> is continued already (one run per session).</summary>
     private bool ContinuesSession(string path, ResumedRun run) =>

@@ -3,31 +3,30 @@ using System.Text.Json.Serialization;
 
 namespace RxFactorio.Wandb;
 
-/// <summary>A file_stream body: <c>{}</c> (heartbeat), files with offsets and lines, the run files uploaded, and on the last request <c>complete</c> and <c>exitcode</c>.</summary>
+/// <summary>
+/// A file_stream body: <c>{}</c> (heartbeat), files with offsets and lines, the run files uploaded, and on
+/// the last request <c>complete</c> and <c>exitcode</c>; written by <see cref="FileStreamBody"/> in this order.
+/// </summary>
 internal sealed record FileStreamRequest
 {
-    [JsonPropertyName("files")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, FileStreamChunk>? Files { get; init; }
+    /// <summary>The files' lines, by file name, in the order written.</summary>
+    public IReadOnlyList<KeyValuePair<string, FileStreamChunk>>? Files { get; init; }
 
     /// <summary>Run files uploaded since the last request (core/internal/filestream/filestreamrequest.go <c>Uploaded</c>).</summary>
-    [JsonPropertyName("uploaded")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Uploaded { get; init; }
 
-    [JsonPropertyName("complete")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    /// <summary><c>complete</c>, on the last request.</summary>
     public bool? Complete { get; init; }
 
-    [JsonPropertyName("exitcode")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    /// <summary><c>exitcode</c>, on the last request.</summary>
     public int? ExitCode { get; init; }
 }
 
-/// <summary>Lines of one file: <c>offset</c> is the 0-based line index of the first element of <c>content</c>.</summary>
-internal sealed record FileStreamChunk(
-    [property: JsonPropertyName("offset")] long Offset,
-    [property: JsonPropertyName("content")] IReadOnlyList<string> Content);
+/// <summary>
+/// Lines of one file: <c>offset</c> is the 0-based line index of the first element of <c>content</c>;
+/// each line already JSON-escaped, as the body carries it (escaped once, when the request was packed).
+/// </summary>
+internal sealed record FileStreamChunk(long Offset, IReadOnlyList<JsonEncodedText> Content);
 
 /// <summary>The server's reply; only <c>stopped</c> is used (true when the run was stopped in the UI).</summary>
 internal sealed record FileStreamResponse(

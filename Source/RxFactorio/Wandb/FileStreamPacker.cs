@@ -32,12 +32,15 @@ internal sealed class FileStreamPacker
     private readonly int _maxLineBytes;
     private readonly JavaScriptEncoder _encoder;
 
-    public FileStreamPacker(int maxRequestBytes, int maxLineBytes, JsonSerializerOptions bodyOptions)
+    public FileStreamPacker(int maxRequestBytes, int maxLineBytes, JavaScriptEncoder encoder)
     {
         _maxRequestBytes = maxRequestBytes;
         _maxLineBytes = maxLineBytes;
-        _encoder = bodyOptions.Encoder ?? JavaScriptEncoder.Default;
+        _encoder = encoder;
     }
+
+    /// <summary>The escaping of the lines and of the body around them.</summary>
+    public JavaScriptEncoder Encoder => _encoder;
 
     /// <summary>Why a line was dropped.</summary>
     public enum DropReason
@@ -49,9 +52,13 @@ internal sealed class FileStreamPacker
         EscapedTooLong,
     }
 
-    /// <summary>Packs the lines; <paramref name="dropped"/> is called for each dropped line with its file and reason.</summary>
+    /// <summary>
+    /// Packs the lines (history lines as UTF-8 JSON, e.g. straight from the run log); each is JSON-escaped
+    /// once here, for both its size and the body. <paramref name="dropped"/> is called for each dropped line
+    /// with its file, reason and length in bytes.
+    /// </summary>
     public List<PreparedRequest> Pack(
-        IReadOnlyList<string> historyLines,
+        IReadOnlyList<ReadOnlyMemory<byte>> historyLines,
         string? summaryLine,
         IReadOnlyList<string> logLines,
         long historyOffset,
@@ -59,56 +66,56 @@ internal sealed class FileStreamPacker
         Action<string, DropReason, int> dropped)
     {
         var requests = new List<PreparedRequest>();
-        var history = new List<string>();
-        var log = new List<string>();
-        string? summary = null;
+        var history = new List<JsonEncodedText>();
+        var log = new List<JsonEncodedText>();
+        JsonEncodedText? summary = null;
         var size = RequestOverhead;
 
         foreach (var line in historyLines)
         {
-            if (Accept(HistoryFile, line, out var cost))
+            if (Accept(HistoryFile, line.Span, out var encoded))
             {
-                Add(history, line, cost);
+                Add(history, encoded);
             }
         }
         foreach (var line in logLines)
         {
-            if (Accept(OutputFile, line, out var cost))
+            if (Accept(OutputFile, Encoding.UTF8.GetBytes(line), out var encoded))
             {
-                Add(log, line, cost);
+                Add(log, encoded);
             }
         }
-        if (summaryLine is not null && Accept(SummaryFile, summaryLine, out var summaryCost))
+        if (summaryLine is not null && Accept(SummaryFile, Encoding.UTF8.GetBytes(summaryLine), out var summaryEncoded))
         {
-            if (size + summaryCost + FileOverhead > _maxRequestBytes)
+            if (size + Cost(summaryEncoded) + FileOverhead > _maxRequestBytes)
             {
                 Flush();
             }
-            summary = summaryLine;
+            summary = summaryEncoded;
         }
         Flush();
         return requests;
 
-        bool Accept(string file, string line, out int cost)
+        bool Accept(string file, ReadOnlySpan<byte> line, out JsonEncodedText encoded)
         {
-            var bytes = Encoding.UTF8.GetByteCount(line);
-            if (bytes > _maxLineBytes)
+            encoded = default;
+            if (line.Length > _maxLineBytes)
             {
-                dropped(file, DropReason.LineTooLong, bytes);
-                cost = 0;
+                dropped(file, DropReason.LineTooLong, line.Length);
                 return false;
             }
-            cost = EscapedLength(line) + 1;
-            if (cost + FileOverhead + RequestOverhead > _maxRequestBytes)
+            encoded = JsonEncodedText.Encode(line, _encoder);
+            if (Cost(encoded) + FileOverhead + RequestOverhead > _maxRequestBytes)
             {
-                dropped(file, DropReason.EscapedTooLong, bytes);
+                dropped(file, DropReason.EscapedTooLong, line.Length);
                 return false;
             }
             return true;
         }
 
-        void Add(List<string> list, string line, int cost)
+        void Add(List<JsonEncodedText> list, JsonEncodedText line)
         {
+            var cost = Cost(line);
             if (size + cost + (list.Count == 0 ? FileOverhead : 0) > _maxRequestBytes)
             {
                 Flush();
@@ -123,18 +130,18 @@ internal sealed class FileStreamPacker
             {
                 return;
             }
-            var files = new Dictionary<string, FileStreamChunk>(3);
+            var files = new List<KeyValuePair<string, FileStreamChunk>>(3);
             if (history.Count > 0)
             {
-                files[HistoryFile] = new FileStreamChunk(historyOffset, history.ToArray());
+                files.Add(new(HistoryFile, new FileStreamChunk(historyOffset, history.ToArray())));
             }
-            if (summary is not null)
+            if (summary is { } line)
             {
-                files[SummaryFile] = new FileStreamChunk(0, [summary]);
+                files.Add(new(SummaryFile, new FileStreamChunk(0, [line])));
             }
             if (log.Count > 0)
             {
-                files[OutputFile] = new FileStreamChunk(logOffset, log.ToArray());
+                files.Add(new(OutputFile, new FileStreamChunk(logOffset, log.ToArray())));
             }
             requests.Add(new PreparedRequest(new FileStreamRequest { Files = files }, history.Count, log.Count));
             historyOffset += history.Count;
@@ -146,10 +153,6 @@ internal sealed class FileStreamPacker
         }
     }
 
-    private int EscapedLength(string line)
-    {
-        // Escaped string + two quotes.
-        var encoded = JsonEncodedText.Encode(line, _encoder);
-        return encoded.EncodedUtf8Bytes.Length + 2;
-    }
+    /// <summary>A line's bytes in the body: escaped, two quotes and a comma.</summary>
+    private static int Cost(JsonEncodedText line) => line.EncodedUtf8Bytes.Length + 3;
 }

@@ -12,6 +12,7 @@ internal interface IWandbApi
     [Post("/graphql")]
     Task<IApiResponse<GraphQlResponse<UpsertBucketData>>> UpsertBucketAsync(
         [Body] GraphQlRequest<UpsertBucketVariables> request,
+        [Property(WandbRequestKind.RunKey)] string lane,
         [Property(WandbRequestKind.OptionKey)] string kind,
         [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
@@ -26,6 +27,7 @@ internal interface IWandbApi
     [Post("/graphql")]
     Task<IApiResponse<GraphQlResponse<CreateRunFilesData>>> CreateRunFilesAsync(
         [Body] GraphQlRequest<CreateRunFilesVariables> request,
+        [Property(WandbRequestKind.RunKey)] string lane,
         [Property(WandbRequestKind.OptionKey)] string kind,
         [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
@@ -35,7 +37,8 @@ internal interface IWandbApi
         string entity,
         string project,
         string run,
-        [Body] FileStreamRequest request,
+        [Body] HttpContent request,
+        [Property(WandbRequestKind.RunKey)] string lane,
         [Property(WandbRequestKind.OptionKey)] string kind,
         [Property(WandbRequestKind.OperationKey)] string operation,
         CancellationToken cancellationToken);
@@ -48,6 +51,9 @@ internal static class WandbRequestKind
 
     /// <summary>The request's operation for logs (<c>UpsertBucket</c>, <c>Viewer</c>, <c>file_stream</c>).</summary>
     public const string OperationKey = "RxFactorio.Wandb.Operation";
+
+    /// <summary>The run a request is for: its lane in the <see cref="RateBudget"/>, so runs take turns.</summary>
+    public const string RunKey = "RxFactorio.Wandb.Run";
     public const string GraphQl = "graphql";
     public const string UpsertBucket = "upsertBucket";
     public const string FileStream = "fileStream";

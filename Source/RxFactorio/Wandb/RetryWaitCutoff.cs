@@ -28,6 +28,12 @@ internal sealed class RetryWaitCutoff(TimeProvider time)
     /// <summary>Cancelled when the first wait was cut for the deadline.</summary>
     public CancellationToken Cut => _cut.Token;
 
+    /// <summary>Raised (outside any lock) after <see cref="CutAt"/> set or brought forward the deadline.</summary>
+    public event Action? DeadlineMoved;
+
+    /// <summary>Notes that a wait elsewhere (the <see cref="RateBudget"/>) was cut for the deadline: <see cref="Cut"/> fires.</summary>
+    public void NoteCut() => _cut.Cancel();
+
     /// <summary>Sets (or brings forward) the deadline; running waits that end later are cut at once.</summary>
     /// <param name="deadline">When shutdown must be over.</param>
     public void CutAt(DateTimeOffset deadline)
@@ -44,6 +50,7 @@ internal sealed class RetryWaitCutoff(TimeProvider time)
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         changed.TrySetResult();
+        DeadlineMoved?.Invoke();
     }
 
     /// <summary>Waits <paramref name="delay"/> on the clock, unless the deadline comes before its end.</summary>

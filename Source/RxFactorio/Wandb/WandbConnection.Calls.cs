@@ -23,7 +23,7 @@ public sealed partial class WandbConnection
         const string operation = "UpsertBucket";
         RxFactorioMeter.HttpRequests.Add(1);
         var request = new GraphQlRequest<UpsertBucketVariables>(WandbQueries.UpsertBucket, variables, operation);
-        var response = await Call(() => _api.UpsertBucketAsync(request, WandbRequestKind.UpsertBucket, operation, cancellationToken), operation, variables.Entity, variables.Project, cancellationToken).ConfigureAwait(false);
+        var response = await Call(() => _api.UpsertBucketAsync(request, variables.Name ?? "", WandbRequestKind.UpsertBucket, operation, cancellationToken), operation, variables.Entity, variables.Project, cancellationToken).ConfigureAwait(false);
         var data = EnsureGraphQl(response, operation, variables.Entity, variables.Project);
         var bucket = data.UpsertBucket?.Bucket;
         var entity = bucket?.Project?.Entity?.Name;
@@ -41,7 +41,9 @@ public sealed partial class WandbConnection
     {
         const string operation = "file_stream";
         RxFactorioMeter.HttpRequests.Add(1);
-        var response = await Call(() => _api.FileStreamAsync(entity, project, runId, body, WandbRequestKind.FileStream, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
+        // NOTE: written once, before the call: every retry of it sends these bytes; disposed (blocks back to the pool) after it.
+        using var written = FileStreamBody.Write(body, WandbRefit.BodyEncoder);
+        var response = await Call(() => _api.FileStreamAsync(entity, project, runId, written, runId, WandbRequestKind.FileStream, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw Failure(response, operation, entity, project);

@@ -22,7 +22,7 @@ public sealed partial class WandbConnection
         const string operation = "CreateRunFiles";
         RxFactorioMeter.HttpRequests.Add(1);
         var request = new GraphQlRequest<CreateRunFilesVariables>(WandbQueries.CreateRunFiles, new CreateRunFilesVariables(entity, project, runId, files), operation);
-        var response = await Call(() => _api.CreateRunFilesAsync(request, WandbRequestKind.GraphQl, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
+        var response = await Call(() => _api.CreateRunFilesAsync(request, runId, WandbRequestKind.GraphQl, operation, cancellationToken), operation, entity, project, cancellationToken).ConfigureAwait(false);
         var payload = EnsureGraphQl(response, operation, entity, project).CreateRunFiles;
         var targets = new List<RunFileTarget>();
         foreach (var file in payload?.Files ?? [])

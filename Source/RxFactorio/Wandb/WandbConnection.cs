@@ -9,7 +9,8 @@ namespace RxFactorio.Wandb;
 /// <summary>
 /// One HTTP pipeline to one W&amp;B server, shared by all runs: <see cref="HttpClient"/> →
 /// resilience handler (retries, timeouts) → <see cref="WandbAuthHandler"/> → the inner handler
-/// (a <see cref="SocketsHttpHandler"/>, or a test's fake), with a source-generated Refit client on top.
+/// (a <see cref="SocketsHttpHandler"/>, or a test's fake), with a source-generated Refit client on top; each attempt
+/// first takes a turn from the connection's one <see cref="RateBudget"/>, shared by all its runs.
 /// Run files go to the upload URLs CreateRunFiles hands out through a second pipeline WITHOUT
 /// <see cref="WandbAuthHandler"/> (resilience → the inner handler): those URLs are cloud storage, and the
 /// key must never reach them (core/internal/filetransfer/file_transfer_default.go sends only the URL's own headers).
@@ -23,9 +24,11 @@ public sealed partial class WandbConnection : IDisposable
     private readonly ILogger _logger;
     private readonly SecretRedactor _redactor;
     private readonly RetryWaitCutoff _cutoff;
+    private readonly RateBudget _budget;
 
-    private WandbConnection(WandbOptions options, HttpClient http, HttpClient uploads, ILoggerFactory loggerFactory, TimeProvider time, SecretRedactor redactor, RetryWaitCutoff cutoff)
+    private WandbConnection(WandbOptions options, HttpClient http, HttpClient uploads, ILoggerFactory loggerFactory, TimeProvider time, SecretRedactor redactor, RetryWaitCutoff cutoff, RateBudget budget)
     {
+        _budget = budget;
         _uploads = uploads;
         _redactor = redactor;
         _cutoff = cutoff;
@@ -71,7 +74,9 @@ public sealed partial class WandbConnection : IDisposable
         };
         var redactor = new SecretRedactor(credentials);
         var cutoff = new RetryWaitCutoff(timeProvider);
-        var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), redactor, cutoff);
+        // NOTE: one budget for every request to this server (W&B limits per project, not per run); uploads go to cloud storage, outside it.
+        var budget = new RateBudget(timeProvider, cutoff, loggerFactory.CreateLogger("RxFactorio.Wandb.RateBudget"), options.MaxRetryAfter);
+        var resilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), redactor, cutoff, budget);
         resilience.InnerHandler = new StatusCountingHandler { InnerHandler = auth };
         var http = new HttpClient(resilience, disposeHandler: true)
         {
@@ -80,11 +85,11 @@ public sealed partial class WandbConnection : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         // NOTE: uploads go to the storage host of each upload URL: retried like W&B requests, but never through the auth handler.
-        var uploadResilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), redactor, cutoff);
+        var uploadResilience = WandbResilience.CreateHandler(options, timeProvider, loggerFactory.CreateLogger("RxFactorio.Wandb.Retry"), redactor, cutoff, budget: null);
         uploadResilience.InnerHandler = new StatusCountingHandler { InnerHandler = innerHandler ?? NewSocketsHandler() };
         var uploads = new HttpClient(uploadResilience, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         uploads.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
-        return new WandbConnection(options, http, uploads, loggerFactory, timeProvider, redactor, cutoff);
+        return new WandbConnection(options, http, uploads, loggerFactory, timeProvider, redactor, cutoff, budget);
     }
 
     private static SocketsHttpHandler NewSocketsHandler() => new()
@@ -138,6 +143,7 @@ public sealed partial class WandbConnection : IDisposable
     {
         _http.Dispose();
         _uploads.Dispose();
+        _budget.Dispose();
     }
 
     internal ILogger Logger => _logger;

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Refit;
@@ -12,7 +13,6 @@ namespace RxFactorio.Wandb;
 [JsonSerializable(typeof(GraphQlResponse<ViewerData>))]
 [JsonSerializable(typeof(GraphQlRequest<CreateRunFilesVariables>))]
 [JsonSerializable(typeof(GraphQlResponse<CreateRunFilesData>))]
-[JsonSerializable(typeof(FileStreamRequest))]
 [JsonSerializable(typeof(FileStreamResponse))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
@@ -23,6 +23,9 @@ internal static class WandbRefit
 {
     /// <summary>The options Refit and the size estimates share: Refit's fast-path options with this context.</summary>
     internal static readonly JsonSerializerOptions RefitOptions = CreateRefitOptions();
+
+    /// <summary>The escaping of every request body, also of the file_stream bodies written without the serializer (<see cref="FileStreamBody"/>).</summary>
+    internal static readonly JavaScriptEncoder BodyEncoder = RefitOptions.Encoder ?? JavaScriptEncoder.Default;
 
     private static JsonSerializerOptions CreateRefitOptions()
     {

@@ -14,7 +14,8 @@ namespace RxFactorio.Wandb;
 /// </summary>
 internal static class WandbJsonLines
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
+    /// <summary>How every line is written (also the history lines written from the run log, <see cref="RunLog.HistoryRecordDecoder"/>).</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = true,
@@ -23,12 +24,12 @@ internal static class WandbJsonLines
     private static readonly DateTimeOffset UnixEpoch = DateTimeOffset.UnixEpoch;
 
     /// <summary><c>{"_step":…,"_runtime":…,"_timestamp":…,&lt;keys&gt;}</c>.</summary>
-    public static string HistoryLine(HistoryRow row) => Write(w =>
+    public static string HistoryLine(HistoryRow row) => Encoding.UTF8.GetString(HistoryLineUtf8(row));
+
+    /// <summary><see cref="HistoryLine"/> as UTF-8.</summary>
+    public static byte[] HistoryLineUtf8(HistoryRow row) => WriteUtf8(w =>
     {
-        w.WriteStartObject();
-        w.WriteNumber("_step", row.Step);
-        WriteNumber(w, "_runtime", row.Runtime);
-        WriteNumber(w, "_timestamp", UnixSeconds(row.Timestamp));
+        WriteReservedKeys(w, row.Step, row.Runtime, row.Timestamp);
         foreach (var (key, value) in row.Values.IsDefault ? [] : row.Values.AsSpan())
         {
             if (key is "_step" or "_runtime" or "_timestamp")
@@ -88,7 +89,7 @@ internal static class WandbJsonLines
             }
             if (!keys.Contains("_timestamp"))
             {
-                WriteNumber(w, "_timestamp", UnixSeconds(lastRow.Timestamp));
+                WriteNumber(w, "_timestamp", RunLog.JsonNumbers.UnixSeconds(lastRow.Timestamp));
             }
         }
         // NOTE: the run's _runtime in whole seconds, as wandb-core's summary carries it (core/internal/runsummary).
@@ -160,9 +161,6 @@ internal static class WandbJsonLines
         w.WriteEndObject();
     });
 
-    /// <summary>Unix seconds with sub-second precision.</summary>
-    public static double UnixSeconds(DateTimeOffset time) => RunLog.HistoryRecordEncoder.UnixSeconds(time);
-
     private static void WriteValue(Utf8JsonWriter w, object value)
     {
         switch (value)
@@ -199,25 +197,26 @@ internal static class WandbJsonLines
         WriteDoubleValue(w, value);
     }
 
-    private static void WriteDoubleValue(Utf8JsonWriter w, double value)
+    private static void WriteDoubleValue(Utf8JsonWriter w, double value) => RunLog.JsonNumbers.WriteValue(w, value);
+
+    /// <summary>The start of a history line: <c>{"_step":…,"_runtime":…,"_timestamp":…</c>.</summary>
+    internal static void WriteReservedKeys(Utf8JsonWriter w, long step, double runtime, DateTimeOffset timestamp)
     {
-        if (double.IsFinite(value))
-        {
-            w.WriteNumberValue(value);
-        }
-        else
-        {
-            w.WriteRawValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity", skipInputValidation: true);
-        }
+        w.WriteStartObject();
+        w.WriteNumber("_step", step);
+        WriteNumber(w, "_runtime", runtime);
+        WriteNumber(w, "_timestamp", RunLog.JsonNumbers.UnixSeconds(timestamp));
     }
 
-    private static string Write(Action<Utf8JsonWriter> write)
+    private static string Write(Action<Utf8JsonWriter> write) => Encoding.UTF8.GetString(WriteUtf8(write));
+
+    private static byte[] WriteUtf8(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -17,17 +17,19 @@ namespace RxFactorio.Wandb;
 /// </list>
 /// Waits follow <see cref="WandbRetryPolicy.Backoff"/>, or the server's <c>Retry-After</c>; after
 /// <see cref="WandbConnection.CutRetryWaitsAt"/> a wait that would end past the shutdown deadline is not waited:
-/// the request fails at once (its rows stay in the run log).
+/// the request fails at once (its rows stay in the run log). Every attempt at a W&amp;B request then takes a turn
+/// from the process's <see cref="RateBudget"/> (shared by all runs) before its attempt timeout starts.
 /// NOTE: not the standard handler: its 30 s total timeout would fail any long <c>Retry-After</c>.
 /// </summary>
 internal static class WandbResilience
 {
-    public static ResilienceHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double>? jitter = null)
+    // NOTE: budget is the process's rate budget every attempt passes (W&B requests), or null (uploads to cloud storage).
+    public static ResilienceHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, RateBudget? budget, Func<double>? jitter = null)
     {
         jitter ??= Random.Shared.NextDouble;
-        var graphQl = Build(options, time, logger, redactor, cutoff, jitter, WandbRequestKind.GraphQl);
-        var upsert = Build(options, time, logger, redactor, cutoff, jitter, WandbRequestKind.UpsertBucket);
-        var fileStream = Build(options, time, logger, redactor, cutoff, jitter, WandbRequestKind.FileStream);
+        var graphQl = Build(options, time, logger, redactor, cutoff, budget, jitter, WandbRequestKind.GraphQl);
+        var upsert = Build(options, time, logger, redactor, cutoff, budget, jitter, WandbRequestKind.UpsertBucket);
+        var fileStream = Build(options, time, logger, redactor, cutoff, budget, jitter, WandbRequestKind.FileStream);
         return new ResilienceHandler(request => WandbRequestKind.Of(request) switch
         {
             WandbRequestKind.FileStream => fileStream,
@@ -37,7 +39,7 @@ internal static class WandbResilience
     }
 
     private static ResiliencePipeline<HttpResponseMessage> Build(
-        WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, Func<double> jitter, string kind)
+        WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, RateBudget? budget, Func<double> jitter, string kind)
     {
         var isFileStream = kind == WandbRequestKind.FileStream;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
@@ -84,6 +86,11 @@ internal static class WandbResilience
                     return TimeSpan.Zero;
                 },
             });
+        }
+        if (budget is not null)
+        {
+            // NOTE: inside the retry (each attempt takes a turn) and outside the attempt timeout (a wait for a turn is no slow attempt).
+            RateBudgetStrategy.AddTo(builder, budget);
         }
         builder.AddTimeout(new TimeoutStrategyOptions
         {

@@ -38,7 +38,7 @@ internal sealed class WandbRunClient
         _connection = connection;
         _options = connection.Options;
         _logger = connection.LoggerFactory.CreateLogger<WandbRunClient>();
-        _packer = new FileStreamPacker(_options.MaxRequestBytes, _options.MaxLineBytes, WandbRefit.RefitOptions);
+        _packer = new FileStreamPacker(_options.MaxRequestBytes, _options.MaxLineBytes, WandbRefit.BodyEncoder);
         Run = run;
         _lastRequestTicks = connection.TimeProvider.GetUtcNow().UtcTicks;
     }
@@ -161,9 +161,21 @@ internal sealed class WandbRunClient
     /// <returns>True when sent; false when the run is stopped or failed (the batch is counted as skipped).</returns>
     /// <exception cref="InvalidOperationException">The run was not started.</exception>
     /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
-    public async Task<bool> SendAsync(LogBatch batch, CancellationToken cancellationToken = default)
+    public Task<bool> SendAsync(LogBatch batch, CancellationToken cancellationToken = default) => SendAsync(batch, null, cancellationToken);
+
+    /// <summary>Like <see cref="SendAsync(LogBatch, CancellationToken)"/>, with the rows' history lines already written (e.g. from the run log's bytes).</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="historyLines">The history line of each row of <paramref name="batch"/>, as UTF-8 (<see cref="WandbJsonLines.HistoryLine"/>); <c>null</c> writes them from the rows.</param>
+    /// <param name="cancellationToken">Cancels sending; requests not yet sent stay queued and are sent first next time.</param>
+    /// <returns>True when sent; false when the run is stopped or failed (the batch is counted as skipped).</returns>
+    public async Task<bool> SendAsync(LogBatch batch, IReadOnlyList<ReadOnlyMemory<byte>>? historyLines, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        var rowCount = batch.Rows.IsDefault ? 0 : batch.Rows.Length;
+        if (historyLines is not null && historyLines.Count != rowCount)
+        {
+            throw new ArgumentException($"{historyLines.Count} history lines for {rowCount} rows.", nameof(historyLines));
+        }
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -172,10 +184,9 @@ internal sealed class WandbRunClient
                 return false;
             }
             var rows = batch.Rows.IsDefault ? [] : batch.Rows;
-            var history = new List<string>(rows.Length);
+            var history = historyLines ?? [.. rows.Select(row => (ReadOnlyMemory<byte>)WandbJsonLines.HistoryLineUtf8(row))];
             foreach (var row in rows)
             {
-                history.Add(WandbJsonLines.HistoryLine(row));
                 _configStale |= Telemetry is not null && Metrics.Expand(row);
             }
             if (rows.Length > 0)

@@ -13,12 +13,13 @@ namespace RxFactorio.FakeWandb.Endpoints;
 /// {"type":"status","scope":"graphql","status":503,"count":2}
 /// {"type":"delay","scope":"any","delayMs":1500,"count":1}
 /// {"type":"drop","scope":"file_stream","when":"after_store","count":1}   (or "before_store")
+/// {"type":"refuse","scope":"file_stream","forMs":3000,"retryAfter":"0.5"}  (429 for a period; without retryAfter: RateLimit-Remaining 0 and RateLimit-Reset)
 /// </code>
 /// scope: "any" (default), "graphql", "file_stream". DELETE /_fake/faults clears the queues.
 /// </summary>
 internal static class FaultsEndpoint
 {
-    public static async Task<IResult> PostAsync(HttpContext context, FaultInjector faults)
+    public static async Task<IResult> PostAsync(HttpContext context, FaultInjector faults, TimeProvider time)
     {
         var (body, status, error) = await JsonBody.ReadAsync(context.Request, 1 << 20);
         if (error is not null)
@@ -41,7 +42,7 @@ internal static class FaultsEndpoint
         {
             foreach (var item in items)
             {
-                Enqueue(faults, item as JsonObject ?? throw new FormatException("each fault must be an object"));
+                Enqueue(faults, time, item as JsonObject ?? throw new FormatException("each fault must be an object"));
             }
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException or ArgumentException)
@@ -58,7 +59,7 @@ internal static class FaultsEndpoint
         return JsonResults.Json(new JsonObject { ["pending"] = 0 });
     }
 
-    private static void Enqueue(FaultInjector faults, JsonObject fault)
+    private static void Enqueue(FaultInjector faults, TimeProvider time, JsonObject fault)
     {
         var scope = ParseScope(fault["scope"]?.GetValue<string>());
         var count = fault["count"]?.GetValue<int>() ?? 1;
@@ -84,8 +85,12 @@ internal static class FaultsEndpoint
                 };
                 faults.DropNext(scope, timing, count);
                 break;
+            case "refuse":
+                var period = fault["forMs"]?.GetValue<double>() ?? throw new FormatException("refuse fault needs 'forMs'");
+                faults.RefuseFor(scope, time, TimeSpan.FromMilliseconds(period), fault["retryAfter"]?.GetValue<string>());
+                break;
             default:
-                throw new FormatException("fault 'type' must be status, delay or drop");
+                throw new FormatException("fault 'type' must be status, delay, drop or refuse");
         }
     }
 

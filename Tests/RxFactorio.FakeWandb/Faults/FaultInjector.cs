@@ -14,6 +14,7 @@ public sealed class FaultInjector
     private readonly List<(FaultScope Scope, StatusFault Fault)> _statuses = [];
     private readonly List<(FaultScope Scope, DropTiming Timing)> _drops = [];
     private readonly List<Trigger> _triggers = [];
+    private readonly List<Refusal> _refusals = [];
 
     /// <summary>Raised on the request thread once an injected delay's timer exists, so a test can advance its FakeTimeProvider.</summary>
     public event Action<TimeSpan>? DelayStarted;
@@ -42,6 +43,20 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _statuses.AddRange(faults);
+        }
+    }
+
+    /// <summary>
+    /// For <paramref name="period"/> from now (on the server's clock), every matching request is answered
+    /// 429 without being handled, as a server over its rate limit does: with <c>Retry-After: <paramref name="retryAfter"/></c>,
+    /// or (null) with <c>RateLimit-Remaining: 0</c> and <c>RateLimit-Reset</c> = the seconds left in the period, rounded up.
+    /// </summary>
+    public void RefuseFor(FaultScope scope, TimeProvider time, TimeSpan period, string? retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        lock (_gate)
+        {
+            _refusals.Add(new Refusal(scope, time.GetUtcNow() + period, retryAfter));
         }
     }
 
@@ -98,13 +113,14 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _triggers.Clear();
+            _refusals.Clear();
             _delays.Clear();
             _statuses.Clear();
             _drops.Clear();
         }
     }
 
-    internal FaultPlan Take(RequestKind kind)
+    internal FaultPlan Take(RequestKind kind, DateTimeOffset now)
     {
         List<Action> due = [];
         lock (_gate)
@@ -125,10 +141,23 @@ public sealed class FaultInjector
         lock (_gate)
         {
             var delay = TakeFirst(_delays, kind, x => x.Scope, x => (TimeSpan?)x.Delay);
-            var status = TakeFirst(_statuses, kind, x => x.Scope, x => x.Fault);
+            var status = TakeFirst(_statuses, kind, x => x.Scope, x => x.Fault) ?? RefusalAt(kind, now);
             var drop = status is null ? TakeFirst(_drops, kind, x => x.Scope, x => (DropTiming?)x.Timing) : null;
             return new FaultPlan(delay, status, drop);
         }
+    }
+
+    private StatusFault? RefusalAt(RequestKind kind, DateTimeOffset now)
+    {
+        _refusals.RemoveAll(r => r.Until <= now);
+        if (_refusals.FirstOrDefault(r => r.Scope.Matches(kind)) is not { } refusal)
+        {
+            return null;
+        }
+        var reset = ((int)Math.Ceiling((refusal.Until - now).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return refusal.RetryAfter is { } retryAfter
+            ? new StatusFault(429, retryAfter)
+            : new StatusFault(429, null, RateLimitReset: reset);
     }
 
     internal void OnDelayStarted(TimeSpan delay) => DelayStarted?.Invoke(delay);
@@ -145,6 +174,8 @@ public sealed class FaultInjector
         queue.RemoveAt(index);
         return select(item);
     }
+
+    private sealed record Refusal(FaultScope Scope, DateTimeOffset Until, string? RetryAfter);
 
     private sealed class Trigger(FaultScope scope, int request, Action inject)
     {

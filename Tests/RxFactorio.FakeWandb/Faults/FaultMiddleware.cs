@@ -10,7 +10,7 @@ internal sealed class FaultMiddleware(FaultInjector faults, CounterSet counters,
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var kind = RequestKinds.Of(context.Request);
-        var plan = kind == RequestKind.Control ? FaultPlan.None : faults.Take(kind);
+        var plan = kind == RequestKind.Control ? FaultPlan.None : faults.Take(kind, timeProvider.GetUtcNow());
         if (plan.IsEmpty)
         {
             await next(context);
@@ -39,6 +39,12 @@ internal sealed class FaultMiddleware(FaultInjector faults, CounterSet counters,
             if (status.RetryAfter is not null)
             {
                 context.Response.Headers.RetryAfter = status.RetryAfter;
+            }
+
+            if (status.RateLimitReset is not null)
+            {
+                context.Response.Headers["RateLimit-Remaining"] = "0";
+                context.Response.Headers["RateLimit-Reset"] = status.RateLimitReset;
             }
 
             var message = status.EchoCredentials ? EchoOf(context.Request) : $"injected fault: HTTP {status.StatusCode}";

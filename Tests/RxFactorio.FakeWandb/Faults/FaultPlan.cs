@@ -20,4 +20,5 @@ internal sealed record FaultPlan(TimeSpan? Delay, StatusFault? Status, DropTimin
 /// <param name="StatusCode">The status to answer with.</param>
 /// <param name="RetryAfter">A Retry-After value, if any.</param>
 /// <param name="EchoCredentials">Echo the request's credentials in the error text, as a careless server might: the Authorization header, its URL-encoded form and the decoded key.</param>
-internal sealed record StatusFault(int StatusCode, string? RetryAfter, bool EchoCredentials = false);
+/// <param name="RateLimitReset">If set, the answer says the quota is spent: <c>RateLimit-Remaining: 0</c> and this <c>RateLimit-Reset</c>.</param>
+internal sealed record StatusFault(int StatusCode, string? RetryAfter, bool EchoCredentials = false, string? RateLimitReset = null);

@@ -109,6 +109,49 @@ public sealed class FaultTests : FakeWandbTestBase
         Assert.That(run.Lines("output.log"), Is.EqualTo(new[] { "x" }));
     }
 
+    [TestCase("2", null, TestName = "RefuseFor_AnswersEveryRequest429_WithRetryAfter_UntilThePeriodEnds")]
+    [TestCase(null, "3", TestName = "RefuseFor_AnswersEveryRequest429_WithRateLimitReset_UntilThePeriodEnds")]
+    public async Task RefuseFor(string? retryAfter, string? reset)
+    {
+        var run = await CreateRunAsync();
+        var path = FileStreamPath(run.Entity, run.Project, run.Name);
+        Server.Faults.RefuseFor(FaultScope.FileStream, Time, TimeSpan.FromSeconds(2.5), retryAfter);
+
+        var refused = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            refused.Add(await PostFileStreamAsync(Client, path, FileStreamBody(("output.log", 0, ["x"]))));
+        }
+        Time.Advance(TimeSpan.FromSeconds(2.5));
+        using var after = await PostFileStreamAsync(Client, path, FileStreamBody(("output.log", 0, ["x"])));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(refused.Select(r => r.Headers.RetryAfter?.ToString()), Is.All.EqualTo(retryAfter is null ? null : retryAfter));
+            Assert.That(refused.Select(r => r.Headers.TryGetValues("RateLimit-Reset", out var v) ? v.Single() : null), Is.All.EqualTo(reset));
+            Assert.That(refused.Select(r => r.Headers.TryGetValues("RateLimit-Remaining", out var v) ? v.Single() : null), Is.All.EqualTo(reset is null ? null : "0"));
+            Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the period is over");
+            Assert.That(run.Lines("output.log"), Is.EqualTo(new[] { "x" }), "refused requests store nothing");
+        });
+        refused.ForEach(r => r.Dispose());
+    }
+
+    [Test]
+    public async Task RefusalCanBeStartedOverHttp()
+    {
+        var run = await CreateRunAsync();
+        using var control = new HttpClient { BaseAddress = Server.BaseUrl };
+        using var started = await control.PostAsync("_fake/faults", new StringContent(
+            """{"type":"refuse","scope":"file_stream","forMs":1000,"retryAfter":"1"}""", Encoding.UTF8, "application/json"));
+        var path = FileStreamPath(run.Entity, run.Project, run.Name);
+        using var refused = await PostFileStreamAsync(Client, path, FileStreamBody(("output.log", 0, ["x"])));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        using var after = await PostFileStreamAsync(Client, path, FileStreamBody(("output.log", 0, ["x"])));
+
+        Assert.That((started.StatusCode, refused.StatusCode, after.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.OK)));
+    }
+
     [Test]
     public async Task FaultsCanBeQueuedOverHttp()
     {

@@ -47,6 +47,33 @@ public sealed class HistoryRecordDecoderTests
         }, iterations: 300);
 
     [Test]
+    public void TheHistoryLineWrittenFromTheLogsBytes_IsTheLineItsRowWouldGive() =>
+        PropertyCheck.Run(Gen.Select(Gen.Long[1, 1L << 50], Row), c =>
+        {
+            var (num, row) = c;
+            var bytes = new HistoryRecordEncoder().Encode(num, row).ToArray();
+            var parsed = RunLogReader.ToRow(Record.Parser.ParseFrom(bytes).History);
+
+            Assert.That(new HistoryRecordDecoder().TryDecode(bytes, out _, out var decoded, out var line), Is.True);
+            Assert.That(System.Text.Encoding.UTF8.GetString(line), Is.EqualTo(RxFactorio.Wandb.WandbJsonLines.HistoryLine(parsed)));
+            Assert.That(Describe(decoded), Is.EqualTo(Describe(parsed)));
+        }, iterations: 300);
+
+    [Test]
+    public void OneDecoder_WritesEachLineAfresh()
+    {
+        var decoder = new HistoryRecordDecoder();
+        var wide = new HistoryRow(1, 0, 1, DateTimeOffset.UnixEpoch, [new("production/iron-plate", 1.5), new("consumption/coal", 2)]);
+        var narrow = new HistoryRow(2, 0, 2, DateTimeOffset.UnixEpoch, [new("tick", 120)]);
+
+        decoder.TryDecode(new HistoryRecordEncoder().Encode(1, wide).ToArray(), out _, out _, out var first);
+        decoder.TryDecode(new HistoryRecordEncoder().Encode(2, narrow).ToArray(), out _, out _, out var second);
+
+        Assert.That(System.Text.Encoding.UTF8.GetString(first), Is.EqualTo(RxFactorio.Wandb.WandbJsonLines.HistoryLine(wide)));
+        Assert.That(System.Text.Encoding.UTF8.GetString(second), Is.EqualTo("""{"_step":2,"_runtime":2,"_timestamp":0,"tick":120}"""));
+    }
+
+    [Test]
     public void RecordsItDoesNotFullyUnderstand_AreLeftToTheParser()
     {
         var decoder = new HistoryRecordDecoder();

@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Text.Json;
 using RxFactorio.RunLog;
 
@@ -30,6 +31,25 @@ public sealed class RunLogJsonTests
         Assert.That(RunLogJson.Number(value), Is.EqualTo(expected));
         Assert.That(RunLogJson.ParseNumber(expected), Is.EqualTo(value));
     }
+
+    [Test]
+    public void FiniteNumbers_AreWrittenAsUtf8JsonWriterWritesThem() =>
+        Properties.PropertyCheck.Run(Gen.Frequency(
+            (6, Gen.Double),
+            (2, Gen.Long.Select(l => (double)l)),
+            (2, Gen.Long[-2_000_000_000_000_000, 2_000_000_000_000_000].Select(l => (double)l)),
+            (2, Gen.Int.Select(i => (double)i)),
+            (1, Gen.OneOf(0.0, -0.0, double.Epsilon, double.MaxValue, double.MinValue, 1e15, -1e15, 999999999999999.0, -999999999999999.0, 1e16, 1e-5, 1e-4, 123456789012345678.0))).Where(double.IsFinite), value =>
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteNumberValue(value);
+            }
+            Span<byte> number = stackalloc byte[JsonNumbers.MaxLength];
+
+            Assert.That(System.Text.Encoding.UTF8.GetString(number[..JsonNumbers.Write(value, number)]), Is.EqualTo(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)));
+        }, iterations: 2000);
 
     [Test]
     public void LoneSurrogates_BecomeTheReplacementCharacter()

@@ -2,6 +2,7 @@ using System.Net;
 using RxFactorio.Cli;
 using RxFactorio.Cli.Hosting;
 using RxFactorio.FakeWandb;
+using RxFactorio.FakeWandb.State;
 using RxFactorio.Tests.Support;
 
 namespace RxFactorio.Tests.Cli.Commands;
@@ -105,12 +106,20 @@ public sealed class RunCommandTests() : FakeWandbCliTest("rxf-run-")
     }
 
     [Test]
-    public async Task Run_SourceIsADirectory_ExitsOne()
+    public async Task Run_SourceIsAFolder_ReadsItsJsonlFiles()
     {
-        var result = await CliProcess.RunAsync(["run", "--source", Dir, "--mode", "disabled"], Online());
+        var folder = Path.Combine(Dir, "script-output");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "server7.jsonl"), FirstLines);
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "not telemetry\n");
+        await using var run = CliProcess.Start(["run", "--source", folder, "--batch-window", "100ms"], Online(), Dir);
+        await run.WaitUntilAsync(() => Server.State.Runs.Count == 1 && Server.State.Runs[0].LineCount(FakeFileNames.History) > 0, "the folder's file as a run");
+        await run.SignalAsync("TERM");
+        var result = await run.WaitAsync();
 
-        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
-        Assert.That(result.Error, Does.Contain(Dir));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(Server.State.Runs.Single().Config["source"]!.GetValue<string>(), Is.EqualTo("server7"));
+        Assert.That(result.Error, Does.Not.Contain("notes.txt"), "only *.jsonl files and FIFOs of a folder are read");
         Assert.That(result.Output + result.Error, Does.Not.Contain(Server.ApiKey));
     }
 

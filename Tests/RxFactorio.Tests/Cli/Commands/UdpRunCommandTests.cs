@@ -80,6 +80,44 @@ public sealed class UdpRunCommandTests
         Assert.That(result.Error, Does.Contain($"{udp}:21"), "the garbage datagram is rejected with its source and line number");
     }
 
+    [Test]
+    public async Task Run_TwoUdpPorts_EachGamesSessionIsARun_LabelledByItsPortOrItsGivenLabel()
+    {
+        var (port1, port2) = (FreeUdpPort(), FreeUdpPort());
+        while (port2 == port1)
+        {
+            port2 = FreeUdpPort();
+        }
+        await using var run = CliProcess.Start(
+            ["run", "--source", $"udp://127.0.0.1:{port1}", "--source", $"eu=udp://127.0.0.1:{port2}", "--mode", "offline", "--batch-window", "200ms"], Offline(), _dir);
+        await run.WaitUntilAsync(() => run.Error.Contains($":{port1}", StringComparison.Ordinal) && run.Error.Contains($"Listening for datagrams on udp://127.0.0.1:{port2}", StringComparison.Ordinal)
+            && run.Error.Contains($"Listening for datagrams on udp://127.0.0.1:{port1}", StringComparison.Ordinal), "both ports to listen");
+
+        using (var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            foreach (var (port, session) in new[] { (port1, "game_a"), (port2, "game_b") })
+            {
+                var to = new IPEndPoint(IPAddress.Loopback, port);
+                sender.SendTo(Encoding.UTF8.GetBytes($$"""{"type":"session_init","session_id":"{{session}}","tick":0,"level_name":"freeplay"}"""), to);
+                for (var cycle = 1; cycle <= 3; cycle++)
+                {
+                    sender.SendTo(Encoding.UTF8.GetBytes($$$"""{"type":"stats","session_id":"{{{session}}}","cycle":{{{cycle}}},"tick":{{{cycle * 120}}},"products_production":{"coal":{{{cycle}}}}}"""), to);
+                }
+            }
+        }
+        var layout = new OfflineLayout(_dir);
+        await run.WaitUntilAsync(() => layout.FindRunFolders() is [var a, var b] && RunLogRows.In(a.LogFile) == 3 && RunLogRows.In(b.LogFile) == 3, "three rows in each game's run");
+        await run.SignalAsync("TERM");
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        var runs = layout.FindRunFolders().Select(f => RunLogReader.Read(f.LogFile)).ToDictionary(c => c.ToRunInfo()!.SessionId);
+        Assert.That(runs["game_a"].ToRunInfo()!.SourceLabel, Is.EqualTo($"udp-{port1}"));
+        Assert.That(runs["game_a"].Attributes.Tags, Is.EqualTo(new[] { $"udp-{port1}" }));
+        Assert.That(runs["game_b"].ToRunInfo()!.SourceLabel, Is.EqualTo("eu"));
+        Assert.That(runs["game_b"].Attributes.Tags, Is.EqualTo(new[] { "eu" }));
+    }
+
     [TestCase("udp://192.0.2.7:34200", "not a loopback address")]
     [TestCase("udp://127.0.0.1:0", "bad port '0'")]
     [TestCase("udp://127.0.0.1:99999", "bad port '99999'")]

@@ -103,6 +103,33 @@ public sealed class HealthCheckTests
     }
 
     [Test]
+    public async Task RateBudgetHold_IsInMetrics_HoldsByReason_WaitsAndQueued()
+    {
+        var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var budget = new RxFactorio.Wandb.RateBudget(time, new RxFactorio.Wandb.RetryWaitCutoff(time), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromMinutes(5));
+        using (var first = await budget.TakeTurnAsync("run:a", CancellationToken.None))
+        {
+            using var refused = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+            refused.Headers.TryAddWithoutValidation("Retry-After", "10");
+            first.Observe(refused);
+        }
+        var waiting = budget.TakeTurnAsync("run:b", CancellationToken.None).AsTask();
+
+        var parsed = Prometheus.Parse(PrometheusText.Format(metrics.Snapshot()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(parsed.Value("rxfactorio_ratebudget_holds_total{reason=\"retry-after\"}"), Is.EqualTo(1));
+            Assert.That(parsed.Value("rxfactorio_ratebudget_waits_total"), Is.EqualTo(1));
+            Assert.That(parsed.Value("rxfactorio_ratebudget_queued"), Is.EqualTo(1));
+        });
+        time.Advance(TimeSpan.FromSeconds(10));
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        Assert.That(Prometheus.Parse(PrometheusText.Format(metrics.Snapshot())).Value("rxfactorio_ratebudget_queued"), Is.Zero);
+    }
+
+    [Test]
     public void KeysDroppedForALimit_AreInMetrics_ByTheLimitsSetting()
     {
         var metrics = new PipelineMetrics(new DiagnosticCounts(), _meter);

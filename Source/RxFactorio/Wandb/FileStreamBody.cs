@@ -1,0 +1,79 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.IO;
+
+namespace RxFactorio.Wandb;
+
+/// <summary>
+/// Writes a <see cref="FileStreamRequest"/> as its JSON body, once, as UTF-8 into pooled memory
+/// (<see cref="RecyclableMemoryStream"/>: blocks below the large-object threshold, reused from request
+/// to request), with the lines copied as they were escaped when packed. The same bytes a JSON
+/// serializer writes for <c>{"files":{name:{"offset":N,"content":[…]}},"uploaded":[…],"complete":…,"exitcode":…}</c>,
+/// members left out when not set.
+/// </summary>
+internal static class FileStreamBody
+{
+    private const int BlockBytes = 64 << 10;
+
+    private static readonly RecyclableMemoryStreamManager Streams = new(new RecyclableMemoryStreamManager.Options
+    {
+        BlockSize = BlockBytes,
+        // Bodies are written as blocks, never as one large buffer; what is pooled between requests stays bounded.
+        MaximumSmallPoolFreeBytes = 16L << 20,
+        MaximumLargePoolFreeBytes = 0,
+    });
+
+    /// <summary>The body of <paramref name="request"/>, escaped with <paramref name="encoder"/> (the lines were escaped with the same one).</summary>
+    public static FileStreamContent Write(FileStreamRequest request, JavaScriptEncoder? encoder)
+    {
+        var stream = Streams.GetStream("file_stream");
+        try
+        {
+            using (var writer = new Utf8JsonWriter((System.Buffers.IBufferWriter<byte>)stream, new JsonWriterOptions { Encoder = encoder, SkipValidation = true }))
+            {
+                writer.WriteStartObject();
+                if (request.Files is { } files)
+                {
+                    writer.WriteStartObject("files");
+                    foreach (var (name, chunk) in files)
+                    {
+                        writer.WriteStartObject(name);
+                        writer.WriteNumber("offset", chunk.Offset);
+                        writer.WriteStartArray("content");
+                        foreach (var line in chunk.Content)
+                        {
+                            writer.WriteStringValue(line);
+                        }
+                        writer.WriteEndArray();
+                        writer.WriteEndObject();
+                    }
+                    writer.WriteEndObject();
+                }
+                if (request.Uploaded is { } uploaded)
+                {
+                    writer.WriteStartArray("uploaded");
+                    foreach (var name in uploaded)
+                    {
+                        writer.WriteStringValue(name);
+                    }
+                    writer.WriteEndArray();
+                }
+                if (request.Complete is { } complete)
+                {
+                    writer.WriteBoolean("complete", complete);
+                }
+                if (request.ExitCode is { } exitCode)
+                {
+                    writer.WriteNumber("exitcode", exitCode);
+                }
+                writer.WriteEndObject();
+            }
+            return new FileStreamContent(stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+}

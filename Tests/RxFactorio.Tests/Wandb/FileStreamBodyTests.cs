@@ -1,0 +1,52 @@
+using System.Text.Json;
+using RxFactorio.Wandb;
+
+namespace RxFactorio.Tests.Wandb;
+
+/// <summary>
+/// The file_stream body is written from lines escaped once, when packed, not by the serializer: W&amp;B
+/// must still get the bytes a JSON serializer writes for the same request.
+/// </summary>
+public sealed class FileStreamBodyTests
+{
+    private static readonly string[] Lines =
+    [
+        """{"_step":1,"_runtime":0.5,"_timestamp":1700000000.123,"production/iron-plate":36000,"tick":216000}""",
+        "quote \" backslash \\ newline \n tab \t nul \0 <html> & 'apostrophe' + é 💥 \u2028",
+        "",
+    ];
+
+    [Test]
+    public async Task TheBody_IsWhatASerializerWritesForTheSameRequest()
+    {
+        var packer = new FileStreamPacker(1 << 20, 1 << 20, WandbRefit.BodyEncoder);
+        var request = packer.Pack([.. Lines.Select(l => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(l))], Lines[0], [Lines[1]], 7, 3, (_, _, _) => Assert.Fail("nothing is dropped")).Single().Body
+            with { Uploaded = ["config.yaml", "wandb-metadata.json"], Complete = true, ExitCode = 1 };
+        var expected = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["files"] = new Dictionary<string, object>
+            {
+                [FileStreamPacker.HistoryFile] = new Dictionary<string, object> { ["offset"] = 7L, ["content"] = Lines },
+                [FileStreamPacker.SummaryFile] = new Dictionary<string, object> { ["offset"] = 0L, ["content"] = new[] { Lines[0] } },
+                [FileStreamPacker.OutputFile] = new Dictionary<string, object> { ["offset"] = 3L, ["content"] = new[] { Lines[1] } },
+            },
+            ["uploaded"] = new[] { "config.yaml", "wandb-metadata.json" },
+            ["complete"] = true,
+            ["exitcode"] = 1,
+        }, new JsonSerializerOptions { Encoder = WandbRefit.RefitOptions.Encoder });
+
+        using var content = FileStreamBody.Write(request, WandbRefit.BodyEncoder);
+
+        Assert.That(await content.ReadAsStringAsync(), Is.EqualTo(expected));
+        Assert.That(content.Headers.ContentLength, Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(expected)));
+        Assert.That(content.Headers.ContentType?.ToString(), Is.EqualTo("application/json; charset=utf-8"));
+    }
+
+    [Test]
+    public async Task AHeartbeat_IsAnEmptyObject()
+    {
+        using var content = FileStreamBody.Write(new FileStreamRequest(), WandbRefit.BodyEncoder);
+
+        Assert.That(await content.ReadAsStringAsync(), Is.EqualTo("{}"));
+    }
+}
