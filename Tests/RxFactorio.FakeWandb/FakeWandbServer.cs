@@ -125,6 +125,7 @@ public sealed class FakeWandbServer : IAsyncDisposable
         app.MapPost("/graphql", postGraphql);
         app.MapPost("/files/{entity}/{project}/{run}/file_stream", postFileStream);
         app.MapGet("/runs", () => RunsEndpoint.Handle(state));
+        app.MapGet("/runs/history", () => HistoryArrivalsEndpoint.Handle(state));
         app.MapPost("/_fake/faults", postFaults);
         app.MapDelete("/_fake/faults", () => FaultsEndpoint.Delete(faults));
         app.MapPost("/_fake/stop", postStop);

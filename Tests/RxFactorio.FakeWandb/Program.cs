@@ -45,7 +45,7 @@ Console.WriteLine(keys.Count == 0
     ? $"  WANDB_API_KEY={FakeWandbOptions.TestApiKey}   (the built-in test key)"
     : "  WANDB_API_KEY=<the key you passed with --api-key>");
 Console.WriteLine($"Run file uploads go to {server.UploadUrl.ToString().TrimEnd('/')} (refuses W&B credentials).");
-Console.WriteLine($"Runs: GET {baseUrl}/runs   Faults: POST {baseUrl}/_fake/faults   Ctrl+C to stop.");
+Console.WriteLine($"Runs: GET {baseUrl}/runs (rows and arrival times: /runs/history)   Faults: POST {baseUrl}/_fake/faults   Ctrl+C to stop.");
 
 // The host's console lifetime turns Ctrl+C and SIGTERM into a graceful shutdown.
 await server.WaitForShutdownAsync();

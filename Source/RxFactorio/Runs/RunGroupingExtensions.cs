@@ -38,7 +38,7 @@ public static class RunGroupingExtensions
             // its duration, so it expires and completes (flushing and finishing its run downstream,
             // synchronously) before GroupByUntil opens any new group and hands it the event: the sink
             // sees the old run's last batch and finish before the new run's start. The idle and grace
-            // durations are Throttles on the group itself; they must fire on the scheduler the events
+            // durations are throttles (LastAfterQuiet) on the group itself; they must fire on the scheduler the events
             // are observed on, so that an event can never race the expiry (dotnet/reactive#839). A
             // resumed run reuses its key, so GroupByUntil opens a fresh group for it only after the
             // resting one is gone.
@@ -60,13 +60,13 @@ public static class RunGroupingExtensions
         var ends = new List<IObservable<object>> { ended.Where(k => k == key).Select(k => (object)k) };
         if (options.IdleTimeout > TimeSpan.Zero)
         {
-            ends.Add(group.Throttle(options.IdleTimeout, scheduler).Do(_ => router.MarkIdle(key)).Select(e => (object)e));
+            ends.Add(group.LastAfterQuiet(options.IdleTimeout, scheduler).Do(_ => router.MarkIdle(key)).Select(e => (object)e));
         }
         if (options.SessionGrace > TimeSpan.Zero && !options.GraceInGameTime)
         {
             // Live: the grace ends a quiet session's run on time even when no other line comes; in game
             // time (a replay) the clock moves only with lines, and Route() checks it at each one.
-            ends.Add(group.Throttle(options.SessionGrace, scheduler).Where(_ => router.EndIfDisplaced(key)).Select(e => (object)e));
+            ends.Add(group.LastAfterQuiet(options.SessionGrace, scheduler).Where(_ => router.EndIfDisplaced(key)).Select(e => (object)e));
         }
         return ends.Merge();
     }

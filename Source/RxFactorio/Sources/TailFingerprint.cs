@@ -22,6 +22,7 @@ internal sealed class TailFingerprint
     private readonly byte[] _tail = new byte[SpanBytes];
     private int _headLength;
     private int _tailLength;
+    private TailFingerprint? _scratch;
 
     /// <summary>The offset the fingerprint is taken at: every byte before it has been seen.</summary>
     public long Offset { get; private set; }
@@ -62,15 +63,21 @@ internal sealed class TailFingerprint
     public static TailFingerprint? Read(SafeFileHandle handle, long offset)
     {
         var fingerprint = new TailFingerprint();
+        return fingerprint.ReadFrom(handle, offset) ? fingerprint : null;
+    }
+
+    /// <summary>Makes this the fingerprint of <paramref name="handle"/>'s bytes before <paramref name="offset"/>; false when the file is shorter.</summary>
+    private bool ReadFrom(SafeFileHandle handle, long offset)
+    {
         var head = (int)Math.Min(SpanBytes, offset);
-        if (!ReadExactly(handle, fingerprint._head.AsSpan(0, head), 0) || !ReadExactly(handle, fingerprint._tail.AsSpan(0, head), offset - head))
+        if (!ReadExactly(handle, _head.AsSpan(0, head), 0) || !ReadExactly(handle, _tail.AsSpan(0, head), offset - head))
         {
-            return null;
+            return false;
         }
-        fingerprint._headLength = head;
-        fingerprint._tailLength = head;
-        fingerprint.Offset = offset;
-        return fingerprint;
+        _headLength = head;
+        _tailLength = head;
+        Offset = offset;
+        return true;
     }
 
     /// <summary>
@@ -91,7 +98,12 @@ internal sealed class TailFingerprint
     }
 
     /// <summary>Whether the file now holds the same bytes before <see cref="Offset"/> as were seen.</summary>
-    public bool Matches(SafeFileHandle handle) => Read(handle, Offset) is { } now && now.SameAs(this);
+    /// <remarks>Checked at every poll of a quiet tail: the file's bytes are read into one scratch fingerprint, not a new one each time.</remarks>
+    public bool Matches(SafeFileHandle handle)
+    {
+        _scratch ??= new TailFingerprint();
+        return _scratch.ReadFrom(handle, Offset) && _scratch.SameAs(this);
+    }
 
     /// <summary><c>sha256:</c> and the hex SHA-256 of the head then the bytes before the offset (what a checkpoint stores).</summary>
     public string Hash()

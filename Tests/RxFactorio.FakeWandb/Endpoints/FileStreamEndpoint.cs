@@ -49,9 +49,10 @@ internal sealed class FileStreamEndpoint(FakeState state, FakeWandbOptions optio
             state.CounterSet.Heartbeat();
         }
 
+        var now = options.TimeProvider.GetUtcNow();
         foreach (var (name, offset, content) in request.Files)
         {
-            var replaced = run.WriteLines(name, offset, content);
+            var replaced = run.WriteLines(name, offset, content, now);
             state.CounterSet.Lines(content.Count, replaced);
         }
 

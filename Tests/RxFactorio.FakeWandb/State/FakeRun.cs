@@ -97,6 +97,10 @@ public sealed class FakeRun
     public IReadOnlyList<KeyValuePair<long, string>> FileLines(string fileName) =>
         Read(() => _files.TryGetValue(fileName, out var f) ? f.Snapshot() : []);
 
+    /// <summary>The lines of a file that file_stream wrote, in offset order, each with when it first arrived and how often it was written.</summary>
+    public IReadOnlyList<LineArrival> LineArrivals(string fileName) =>
+        Read(() => _files.TryGetValue(fileName, out var f) ? f.Arrivals() : []);
+
     /// <summary>The stored lines of a file in offset order.</summary>
     public IReadOnlyList<string> Lines(string fileName) => [.. FileLines(fileName).Select(p => p.Value)];
 
@@ -170,11 +174,11 @@ public sealed class FakeRun
     }
 
     /// <returns>How many lines replaced an existing offset.</returns>
-    internal int WriteLines(string fileName, long offset, IReadOnlyList<string> content)
+    internal int WriteLines(string fileName, long offset, IReadOnlyList<string> content, DateTimeOffset now)
     {
         lock (_gate)
         {
-            return File(fileName).Write(offset, content);
+            return File(fileName).Write(offset, content, now);
         }
     }
 

@@ -39,6 +39,33 @@ public sealed class RunsEndpointTests : FakeWandbTestBase
     }
 
     [Test]
+    public async Task GetRunsHistory_GivesEachRowsStepFirstArrivalAndWrites()
+    {
+        await UpsertAsync(UpsertVars("abc123xy", extra: [("config", """{"session_id":{"value":"freeplay_216000"}}""")]));
+        var run = Server.State.GetRun("abc123xy");
+        var path = FileStreamPath(run.Entity, run.Project, run.Name);
+        using var first = await PostFileStreamAsync(Client, path, FileStreamBody((FakeFileNames.History, 0, ["""{"_step":1}""", """{"_step":2}"""])));
+        Time.Advance(TimeSpan.FromSeconds(3));
+        // The second row resent (a retry) and a third row: the second keeps its first arrival, written twice.
+        using var second = await PostFileStreamAsync(Client, path, FileStreamBody((FakeFileNames.History, 1, ["""{"_step":2}""", """{"_step":3}"""])));
+
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseUrl };
+        using var response = await anonymous.GetAsync("runs/history");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var view = (await ReadJsonAsync(response))!.AsArray().Single()!;
+        Assert.That(view["sessionId"]!.GetValue<string>(), Is.EqualTo("freeplay_216000"));
+        var start = Time.GetUtcNow().AddSeconds(-3).ToUnixTimeMilliseconds();
+        var rows = view["rows"]!.AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<long>()).ToArray()).ToArray();
+        Assert.That(rows, Is.EqualTo(new[]
+        {
+            new[] { 0L, 1, start, 1 },
+            new[] { 1L, 2, start, 2 },
+            new[] { 2L, 3, start + 3000, 1 },
+        }));
+    }
+
+    [Test]
     public async Task RequestLog_RecordsMethodPathStatusAndOperationName()
     {
         await UpsertAsync(UpsertVars("abc123xy"));
