@@ -31,13 +31,8 @@ import threading
 import time
 import urllib.request
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from benchbuild import REPO, cli_and_fake
 KEY = "fifo-bench-key-0123456789"
-
-
-def build(project):
-    subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "quiet", project], cwd=REPO, check=True,
-                   stdout=subprocess.DEVNULL)
 
 
 def sample_lines(count):
@@ -114,13 +109,7 @@ def main():
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
 
-    cli_dir = os.environ.get("RXF_CLI_DIR")
-    if not cli_dir:
-        build("Source/RxFactorio.Cli/RxFactorio.Cli.csproj")
-        cli_dir = os.path.join(REPO, "Source", "RxFactorio.Cli", "bin", "Release", "net10.0")
-    build("Tests/RxFactorio.FakeWandb/RxFactorio.FakeWandb.csproj")
-    cli = os.path.join(cli_dir, "rxfactorio.dll")
-    fake = os.path.join(REPO, "Tests", "RxFactorio.FakeWandb", "bin", "Release", "net10.0", "RxFactorio.FakeWandb.dll")
+    cli, fake = cli_and_fake()
 
     work = tempfile.mkdtemp(prefix="rxf-fifo-bench-")
     fifo = os.path.join(work, "events.pipe")

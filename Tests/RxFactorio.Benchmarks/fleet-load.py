@@ -42,15 +42,10 @@ import threading
 import time
 import urllib.request
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from benchbuild import REPO, cli_and_fake
 KEY = "fleet-bench-key-0123456789abcdefghijkl"
 ITEMS = 30
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def build(project):
-    subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "quiet", project], cwd=REPO, check=True,
-                   stdout=subprocess.DEVNULL)
 
 
 def item_names():
@@ -313,13 +308,7 @@ def main():
     args = parser.parse_args()
     rng = random.Random(1515)
 
-    cli_dir = os.environ.get("RXF_CLI_DIR")
-    if not cli_dir:
-        build("Source/RxFactorio.Cli/RxFactorio.Cli.csproj")
-        cli_dir = os.path.join(REPO, "Source", "RxFactorio.Cli", "bin", "Release", "net10.0")
-    build("Tests/RxFactorio.FakeWandb/RxFactorio.FakeWandb.csproj")
-    cli = os.path.join(cli_dir, "rxfactorio.dll")
-    fake = os.path.join(REPO, "Tests", "RxFactorio.FakeWandb", "bin", "Release", "net10.0", "RxFactorio.FakeWandb.dll")
+    cli, fake = cli_and_fake()
 
     results = []
     for n in args.sources or [16, 64]:
