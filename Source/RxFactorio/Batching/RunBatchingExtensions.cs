@@ -68,6 +68,8 @@ public static class RunBatchingExtensions
             // the downsampler holds.
             var releasing = default(SourcePosition);
             SourcePosition? group = null;
+            // Where the source stood before what the next apply or flush of the row assembler releases.
+            void NoteReleasing() => releasing = rows.HeldSince ?? rows.Last;
             void Release(RunUpdate update, SourcePosition since)
             {
                 context.Released(since);
@@ -97,13 +99,13 @@ public static class RunBatchingExtensions
                     return;
                 }
                 armed = false;
-                releasing = rows.HeldSince ?? rows.Last;
+                NoteReleasing();
                 rows.Flush(scheduler.Now, rowDone);
             });
             var subscription = run.Subscribe(
                 e =>
                 {
-                    releasing = rows.HeldSince ?? rows.Last;
+                    NoteReleasing();
                     rows.Apply(e, scheduler.Now, rowDone, logLine, errorLine);
                     if (e is Events.StatsEvent && rows.HasPendingRow)
                     {
@@ -119,7 +121,7 @@ public static class RunBatchingExtensions
                 () =>
                 {
                     settle.Dispose();
-                    releasing = rows.HeldSince ?? rows.Last;
+                    NoteReleasing();
                     rows.Flush(scheduler.Now, rowDone);
                     var since = group ?? releasing;
                     downsampler.Flush(update => Release(update, since));
