@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
@@ -21,6 +22,7 @@ internal sealed class RowAssembler
     private readonly RunKeyNames _names;
     private readonly KeyBudget _keys;
     private readonly HashSet<string> _zeroFillKeys = [];
+    private readonly InstanceCache<bool> _zeroFilling = new();
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
@@ -199,10 +201,14 @@ internal sealed class RowAssembler
     /// <summary>Sets a key of a row, if it is in the row already or the key budget lets it join.</summary>
     private void Put(Dictionary<string, double> row, string key, double value)
     {
-        if (row.ContainsKey(key) || _keys.Admit(key, row.Count))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(row, key, out var present);
+        if (present || _keys.Admit(key, row.Count - 1))
         {
-            row[key] = value;
+            slot = value;
+            return;
         }
+        // NOTE: the refused key was the last one added, so removing it leaves the row's key order as if it never came.
+        row.Remove(key);
     }
 
     /// <summary>Items whose value in the line was invalid are unknown for this row: zero-fill must not invent a 0 for them.</summary>
@@ -228,7 +234,7 @@ internal sealed class RowAssembler
 
     private bool IsUnknownThisRow(string key)
     {
-        if (_pendingInvalidKeys.Contains(key))
+        if (_pendingInvalidKeys.Count > 0 && _pendingInvalidKeys.Contains(key))
         {
             return true;
         }
@@ -272,7 +278,7 @@ internal sealed class RowAssembler
             // (bounded by runs:maxKeysPerRun), and those that do not fit the row are dropped and counted.
             foreach (var key in _zeroFillKeys)
             {
-                if (!IsUnknownThisRow(key) && !values.ContainsKey(key) && _keys.FitsRow(key, values.Count))
+                if (!values.ContainsKey(key) && !IsUnknownThisRow(key) && _keys.FitsRow(key, values.Count))
                 {
                     values.Add(key, 0);
                 }
@@ -280,9 +286,11 @@ internal sealed class RowAssembler
             _keys.EndLine(_run.Key.Source, _last.Line);
             foreach (var key in values.Keys)
             {
-                if (RunKeyNames.IsItemKey(key))
+                // NOTE: the fill keys only grow, so an instance once added needs no second look.
+                if (RunKeyNames.IsItemKey(key) && !_zeroFilling.TryGet(key, out _))
                 {
                     _zeroFillKeys.Add(key);
+                    _zeroFilling.Set(key, true);
                 }
             }
         }
