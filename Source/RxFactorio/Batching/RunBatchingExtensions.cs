@@ -137,18 +137,21 @@ public static class RunBatchingExtensions
         var lines = ImmutableArray.CreateBuilder<string>();
         var errors = ImmutableHashSet.CreateBuilder<int>();
         var bytes = 0;
+        long rowBytes = 0;
         foreach (var update in updates)
         {
             var estimate = update.EstimatedBytes;
             if (bytes > 0 && bytes + estimate > maxBytes)
             {
-                yield return Batch(context, rows, lines, errors);
+                yield return Batch(context, rows, lines, errors, rowBytes);
                 bytes = 0;
+                rowBytes = 0;
             }
             bytes += estimate;
             if (update.Row is { } row)
             {
                 rows.Add(row);
+                rowBytes += estimate;
             }
             else
             {
@@ -159,7 +162,7 @@ public static class RunBatchingExtensions
                 lines.Add(update.LogLine!);
             }
         }
-        yield return Batch(context, rows, lines, errors);
+        yield return Batch(context, rows, lines, errors, rowBytes);
     }
 
     /// <summary>Whether two rows have the same keys in the same order (compared as instances first: the run stage interns its keys).</summary>
@@ -181,7 +184,7 @@ public static class RunBatchingExtensions
         return true;
     }
 
-    private static LogBatch Batch(RunContext context, ImmutableArray<HistoryRow>.Builder rows, ImmutableArray<string>.Builder lines, ImmutableHashSet<int>.Builder errors)
+    private static LogBatch Batch(RunContext context, ImmutableArray<HistoryRow>.Builder rows, ImmutableArray<string>.Builder lines, ImmutableHashSet<int>.Builder errors, long rowBytes)
     {
         // NOTE: when every row has the last row's keys in the same order (the usual batch), the last row
         // alone gives the summary the same values and key order as every row one after another.
@@ -200,6 +203,7 @@ public static class RunBatchingExtensions
             LogLines = lines.ToImmutable(),
             ErrorLines = errors.ToImmutable(),
             Summary = [.. context.Summary],
+            RowBytes = rowBytes,
         };
         rows.Clear();
         lines.Clear();

@@ -26,6 +26,7 @@ internal sealed class RowAssembler
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
+    private readonly Dictionary<string, double> _row = [];
     private Dictionary<string, double>? _pending;
     private int _lastRowKeys;
     private long _pendingStep = -1;
@@ -157,8 +158,10 @@ internal sealed class RowAssembler
         {
             _pendingSince = _carriedEventCounts.Count > 0 ? _carriedSince ?? before : before;
             _carriedSince = null;
-            // Sized like the last row, so a row's keys do not grow the dictionary step by step.
-            _pending = new Dictionary<string, double>(Math.Max(_lastRowKeys, _carriedEventCounts.Count));
+            // NOTE: one dictionary for every row of the run (cleared, it keeps its size), so a row costs no
+            // allocation and its keys do not grow it step by step.
+            _pending = _row;
+            _pending.EnsureCapacity(_carriedEventCounts.Count);
             foreach (var (key, count) in _carriedEventCounts)
             {
                 _pending.Add(key, count);
@@ -306,6 +309,11 @@ internal sealed class RowAssembler
         RxFactorioMeter.Rows.Add(1, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, _run.Key.Source));
         LastStep = _pendingStep;
         _pending = null;
+        _row.Clear();
+        if (_row.EnsureCapacity(0) > (4 * _lastRowKeys) + 64)
+        {
+            _row.TrimExcess(_lastRowKeys);
+        }
         _pendingInvalidKeys.Clear();
         _pendingUnreadablePrefixes.Clear();
         _pendingSince = null;
