@@ -126,12 +126,13 @@ internal static class ShortestDouble
     private static void Layout(bool negative, ulong digits, int exponent, Span<byte> destination, out int written)
     {
         Span<byte> text = stackalloc byte[20];
-        var length = 0;
-        for (var d = digits; d > 0; d /= 10)
+        var length = DecimalLength(digits);
+        for (var k = length - 1; k >= 0; k--)
         {
-            text[length++] = (byte)('0' + (int)(d % 10));
+            var rest = digits / 10;
+            text[k] = (byte)('0' + (int)(digits - (rest * 10)));
+            digits = rest;
         }
-        text[..length].Reverse();
         var at = 0;
         if (negative)
         {
@@ -188,6 +189,16 @@ internal static class ShortestDouble
             at += length - scale;
         }
         written = at;
+    }
+
+    private static int DecimalLength(ulong value)
+    {
+        var length = 1;
+        for (var limit = 10UL; length < 20 && value >= limit; limit *= 10)
+        {
+            length++;
+        }
+        return length;
     }
 
     private static ulong MulShift(ulong m, (ulong Low, ulong High) mul, int j)
