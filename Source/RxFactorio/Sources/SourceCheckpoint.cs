@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -57,10 +57,11 @@ internal sealed record SourceCheckpoint
     public long? LastStep { get; init; }
 
     /// <summary>
-    /// What the file held before <see cref="Offset"/>: <c>sha256:</c> and the hex SHA-256 of its first
+    /// What the file held before <see cref="Offset"/>: <c>xxh128:</c> and the hex XXH128 of its first
     /// bytes and of the bytes just before the offset (up to 1 KiB each). A file rewritten in place keeps
-    /// its inode; this tells it from the file the checkpoint was taken of. Absent in checkpoints written
-    /// before it existed (then only the identity and length are checked).
+    /// its inode; this tells it from the file the checkpoint was taken of. Checkpoints written before
+    /// 2026-12-03 hold a <c>sha256:</c> one (still checked); older ones none (then only the identity and
+    /// length are checked).
     /// </summary>
     [JsonPropertyName("fingerprint")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -115,7 +116,7 @@ internal sealed record CheckpointRun
 }
 
 /// <summary>
-/// The checkpoint of one source: <c>&lt;directory&gt;/&lt;sha-256 of the absolute path&gt;.json</c>
+/// The checkpoint of one source: <c>&lt;directory&gt;/&lt;XXH128 of the absolute path&gt;.json</c>
 /// (never the path or a session id in a file name), written atomically after the run log is
 /// flushed. For a tailed file it learns the file's identity from <see cref="TailOptions.PositionChanged"/>
 /// and is saved after every log append; for a stream (FIFO, stdin, UDP) it is saved when the source
@@ -126,6 +127,7 @@ internal sealed class SourceCheckpointStore
     private readonly Lock _gate = new();
     private FileIdentity? _identity;
     private string? _savedRuns;
+    private string? _legacyFile;
 
     /// <summary>The store of <paramref name="sourcePath"/>'s checkpoint in <paramref name="directory"/>.</summary>
     /// <param name="directory">The checkpoints folder, e.g. <c>&lt;dir&gt;/wandb/checkpoints</c>; created on the first save.</param>
@@ -165,22 +167,34 @@ internal sealed class SourceCheckpointStore
         }
     }
 
-    /// <summary>The checkpoint file's name for a source: 32 hex digits of the SHA-256 of its absolute path, then <c>.json</c>.</summary>
+    /// <summary>The checkpoint file's name for a source: the 32 hex digits of the XXH128 of its absolute path, then <c>.json</c>.</summary>
     /// <param name="absolutePath">The source's absolute path.</param>
     public static string FileNameFor(string absolutePath) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(absolutePath)))[..32] + ".json";
+        Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(absolutePath))) + ".json";
 
-    /// <summary>Loads the checkpoint; <c>null</c> when there is none.</summary>
+    /// <summary>
+    /// Loads the checkpoint; <c>null</c> when there is none. A checkpoint written before 2026-12-03 is
+    /// named by the SHA-256 of the path: it is found by its <c>source</c>, and the next save replaces it.
+    /// </summary>
     /// <exception cref="IOException">It cannot be read or is not a checkpoint; the message names the file.</exception>
     public SourceCheckpoint? Load()
     {
+        var file = FilePath;
         try
         {
-            if (!File.Exists(FilePath))
+            if (!File.Exists(file))
             {
-                return null;
+                file = FindLegacyFile();
+                lock (_gate)
+                {
+                    _legacyFile = file;
+                }
+                if (file is null)
+                {
+                    return null;
+                }
             }
-            var checkpoint = JsonSerializer.Deserialize(File.ReadAllBytes(FilePath), SourceCheckpointJsonContext.Default.SourceCheckpoint);
+            var checkpoint = JsonSerializer.Deserialize(File.ReadAllBytes(file), SourceCheckpointJsonContext.Default.SourceCheckpoint);
             lock (_gate)
             {
                 _savedRuns = checkpoint is null ? null : RunSet(checkpoint.RunsToContinue.Select(r => r.RunId));
@@ -189,12 +203,40 @@ internal sealed class SourceCheckpointStore
         }
         catch (JsonException ex)
         {
-            throw new IOException($"Cannot read the checkpoint '{FilePath}': it is not valid JSON ({ex.Message})", ex);
+            throw new IOException($"Cannot read the checkpoint '{file}': it is not valid JSON ({ex.Message})", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"Cannot read the checkpoint '{FilePath}': {ex.Message}", ex);
+            throw new IOException($"Cannot read the checkpoint '{file}': {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// The checkpoint file of this source named the way checkpoints were before 2026-12-03 (by SHA-256,
+    /// which would load the platform's crypto library just to name a file): the one whose <c>source</c>
+    /// is this source; <c>null</c> when there is none.
+    /// </summary>
+    private string? FindLegacyFile()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return null;
+        }
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize(File.ReadAllBytes(file), SourceCheckpointJsonContext.Default.SourceCheckpoint)?.Source == SourcePath)
+                {
+                    return file;
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+            {
+                // NOTE: another source's checkpoint; that source reports it when it loads it.
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -225,7 +267,7 @@ internal sealed class SourceCheckpointStore
         {
             return null;
         }
-        if (checkpoint.Fingerprint is { } expected && TailFingerprint.HashOf(SourcePath, checkpoint.Identity, checkpoint.Offset) != expected)
+        if (checkpoint.Fingerprint is { } expected && !TailFingerprint.StillHolds(SourcePath, checkpoint.Identity, checkpoint.Offset, expected))
         {
             return null;
         }
@@ -324,6 +366,15 @@ internal sealed class SourceCheckpointStore
             System.IO.Directory.CreateDirectory(Directory);
             File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(checkpoint, SourceCheckpointJsonContext.Default.SourceCheckpoint));
             File.Move(temporary, FilePath, overwrite: true);
+            string? legacy;
+            lock (_gate)
+            {
+                (legacy, _legacyFile) = (_legacyFile, null);
+            }
+            if (legacy is not null)
+            {
+                File.Delete(legacy);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 
 namespace RxFactorio.Sources;
@@ -16,7 +16,7 @@ internal sealed class TailFingerprint
     /// <summary>How many bytes of the head, and of the bytes before the offset, are compared.</summary>
     public const int SpanBytes = 1024;
 
-    private const string Prefix = "sha256:";
+    private const string Prefix = "xxh128:";
 
     private readonly byte[] _head = new byte[SpanBytes];
     private readonly byte[] _tail = new byte[SpanBytes];
@@ -84,12 +84,20 @@ internal sealed class TailFingerprint
     /// The <see cref="Hash"/> of the file at <paramref name="path"/> before <paramref name="offset"/>, when the
     /// path still names the file <paramref name="identity"/> and it is that long; else <c>null</c>.
     /// </summary>
-    public static string? HashOf(string path, FileIdentity identity, long offset)
+    public static string? HashOf(string path, FileIdentity identity, long offset) => At(path, identity, offset)?.Hash();
+
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is still the file <paramref name="identity"/>, at least
+    /// <paramref name="offset"/> long, with the bytes before it that <paramref name="stored"/> fingerprints.
+    /// </summary>
+    public static bool StillHolds(string path, FileIdentity identity, long offset, string stored) => At(path, identity, offset)?.MatchesStored(stored) == true;
+
+    private static TailFingerprint? At(string path, FileIdentity identity, long offset)
     {
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return FileIdentities.Of(handle) == identity ? Read(handle, offset)?.Hash() : null;
+            return FileIdentities.Of(handle) == identity ? Read(handle, offset) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -105,14 +113,24 @@ internal sealed class TailFingerprint
         return _scratch.ReadFrom(handle, Offset) && _scratch.SameAs(this);
     }
 
-    /// <summary><c>sha256:</c> and the hex SHA-256 of the head then the bytes before the offset (what a checkpoint stores).</summary>
-    public string Hash()
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(_head, 0, _headLength);
-        sha.AppendData(_tail, 0, _tailLength);
-        return Prefix + Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    /// <summary>
+    /// <c>xxh128:</c> and the hex XXH128 of the head then the bytes before the offset (what a checkpoint stores).
+    /// A non-cryptographic hash: it tells a rewrite from an append, and anyone who could forge a collision
+    /// can write the file itself. (SHA-256 would load the platform's crypto library, ~5 MB of resident
+    /// memory, for this alone.)
+    /// </summary>
+    public string Hash() => Prefix + Convert.ToHexStringLower(XxHash128.Hash(Concatenated()));
+
+    /// <summary>
+    /// Whether <paramref name="stored"/> (a checkpoint's fingerprint) is this one's: an <c>xxh128:</c> one,
+    /// or a <c>sha256:</c> one as checkpoints written before 2026-12-03 hold.
+    /// </summary>
+    public bool MatchesStored(string stored) =>
+        stored.StartsWith(LegacySha256Fingerprint.Prefix, StringComparison.Ordinal)
+            ? LegacySha256Fingerprint.Of(Concatenated()) == stored
+            : Hash() == stored;
+
+    private byte[] Concatenated() => [.. _head.AsSpan(0, _headLength), .. _tail.AsSpan(0, _tailLength)];
 
     private bool SameAs(TailFingerprint other) =>
         Offset == other.Offset

@@ -226,7 +226,7 @@ internal sealed class TailStream : Stream
         }
         if (start.Identity == _identity && start.Offset <= length)
         {
-            if (_options.StartFingerprint is not { } expected || TailFingerprint.Read(_handle!, start.Offset)?.Hash() == expected)
+            if (_options.StartFingerprint is not { } expected || TailFingerprint.Read(_handle!, start.Offset)?.MatchesStored(expected) == true)
             {
                 SourceLog.Resumed(_logger, _path, start.Offset);
                 return start.Offset;
