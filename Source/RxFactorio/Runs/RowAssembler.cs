@@ -23,6 +23,7 @@ internal sealed class RowAssembler
     private readonly KeyBudget _keys;
     private readonly HashSet<string> _zeroFillKeys = [];
     private readonly InstanceCache<bool> _zeroFilling = new();
+    private int _fillKeysInRow;
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
@@ -208,6 +209,10 @@ internal sealed class RowAssembler
         if (present || _keys.Admit(key, row.Count - 1))
         {
             slot = value;
+            if (!present && _zeroFilling.TryGet(key, out _))
+            {
+                _fillKeysInRow++;
+            }
             return;
         }
         // NOTE: the refused key was the last one added, so removing it leaves the row's key order as if it never came.
@@ -279,11 +284,15 @@ internal sealed class RowAssembler
         {
             // NOTE: zero-fill never takes a row past runs:maxKeysPerRow: the fill keys are the run's
             // (bounded by runs:maxKeysPerRun), and those that do not fit the row are dropped and counted.
-            foreach (var key in _zeroFillKeys)
+            // NOTE: when every fill key came in the row's own lines (counted as they came), nothing is missing.
+            if (_fillKeysInRow < _zeroFillKeys.Count)
             {
-                if (!values.ContainsKey(key) && !IsUnknownThisRow(key) && _keys.FitsRow(key, values.Count))
+                foreach (var key in _zeroFillKeys)
                 {
-                    values.Add(key, 0);
+                    if (!values.ContainsKey(key) && !IsUnknownThisRow(key) && _keys.FitsRow(key, values.Count))
+                    {
+                        values.Add(key, 0);
+                    }
                 }
             }
             _keys.EndLine(_run.Key.Source, _last.Line);
@@ -309,6 +318,7 @@ internal sealed class RowAssembler
         RxFactorioMeter.Rows.Add(1, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, _run.Key.Source));
         LastStep = _pendingStep;
         _pending = null;
+        _fillKeysInRow = 0;
         _row.Clear();
         if (_row.EnsureCapacity(0) > (4 * _lastRowKeys) + 64)
         {
