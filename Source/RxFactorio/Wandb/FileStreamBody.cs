@@ -42,7 +42,7 @@ internal static class FileStreamBody
                         writer.WriteStartArray("content");
                         foreach (var line in chunk.Content)
                         {
-                            writer.WriteStringValue(line);
+                            writer.WriteRawValue(line.Quoted, skipInputValidation: true);
                         }
                         writer.WriteEndArray();
                         writer.WriteEndObject();

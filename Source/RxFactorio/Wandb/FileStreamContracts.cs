@@ -26,7 +26,7 @@ internal sealed record FileStreamRequest
 /// Lines of one file: <c>offset</c> is the 0-based line index of the first element of <c>content</c>;
 /// each line already JSON-escaped, as the body carries it (escaped once, when the request was packed).
 /// </summary>
-internal sealed record FileStreamChunk(long Offset, IReadOnlyList<JsonEncodedText> Content);
+internal sealed record FileStreamChunk(long Offset, IReadOnlyList<JsonStringLiteral> Content);
 
 /// <summary>The server's reply; only <c>stopped</c> is used (true when the run was stopped in the UI).</summary>
 internal sealed record FileStreamResponse(

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace RxFactorio.Wandb;
 
@@ -66,9 +65,9 @@ internal sealed class FileStreamPacker
         Action<string, DropReason, int> dropped)
     {
         var requests = new List<PreparedRequest>();
-        var history = new List<JsonEncodedText>();
-        var log = new List<JsonEncodedText>();
-        JsonEncodedText? summary = null;
+        var history = new List<JsonStringLiteral>();
+        var log = new List<JsonStringLiteral>();
+        JsonStringLiteral? summary = null;
         var size = RequestOverhead;
 
         foreach (var line in historyLines)
@@ -96,7 +95,7 @@ internal sealed class FileStreamPacker
         Flush();
         return requests;
 
-        bool Accept(string file, ReadOnlySpan<byte> line, out JsonEncodedText encoded)
+        bool Accept(string file, ReadOnlySpan<byte> line, out JsonStringLiteral encoded)
         {
             encoded = default;
             if (line.Length > _maxLineBytes)
@@ -104,7 +103,7 @@ internal sealed class FileStreamPacker
                 dropped(file, DropReason.LineTooLong, line.Length);
                 return false;
             }
-            encoded = JsonEncodedText.Encode(line, _encoder);
+            encoded = JsonStringLiteral.Encode(line, _encoder);
             if (Cost(encoded) + FileOverhead + RequestOverhead > _maxRequestBytes)
             {
                 dropped(file, DropReason.EscapedTooLong, line.Length);
@@ -113,7 +112,7 @@ internal sealed class FileStreamPacker
             return true;
         }
 
-        void Add(List<JsonEncodedText> list, JsonEncodedText line)
+        void Add(List<JsonStringLiteral> list, JsonStringLiteral line)
         {
             var cost = Cost(line);
             if (size + cost + (list.Count == 0 ? FileOverhead : 0) > _maxRequestBytes)
@@ -153,6 +152,6 @@ internal sealed class FileStreamPacker
         }
     }
 
-    /// <summary>A line's bytes in the body: escaped, two quotes and a comma.</summary>
-    private static int Cost(JsonEncodedText line) => line.EncodedUtf8Bytes.Length + 3;
+    /// <summary>A line's bytes in the body: escaped, in quotes, and a comma.</summary>
+    private static int Cost(JsonStringLiteral line) => line.Quoted.Length + 1;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CsCheck;
 using RxFactorio.Wandb;
 
 namespace RxFactorio.Tests.Wandb;
@@ -14,6 +15,7 @@ public sealed class FileStreamBodyTests
         """{"_step":1,"_runtime":0.5,"_timestamp":1700000000.123,"production/iron-plate":36000,"tick":216000}""",
         "quote \" backslash \\ newline \n tab \t nul \0 <html> & 'apostrophe' + é 💥 \u2028",
         "",
+        new string('"', 1000),
     ];
 
     [Test]
@@ -40,6 +42,20 @@ public sealed class FileStreamBodyTests
         Assert.That(await content.ReadAsStringAsync(), Is.EqualTo(expected));
         Assert.That(content.Headers.ContentLength, Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(expected)));
         Assert.That(content.Headers.ContentType?.ToString(), Is.EqualTo("application/json; charset=utf-8"));
+    }
+
+    [Test]
+    public void AnyLine_IsEscapedAsTheSerializerEscapesIt()
+    {
+        // Long lines and lines that are mostly quotes or control characters grow the escape buffer.
+        var piece = Gen.OneOf(Gen.String[Gen.Char['\0', '\uD7FF'], 0, 40], Gen.OneOf("\"", "\\", "\n", "\u0001", "é", "💥", "\u2028", "<>&'+", "production/iron-plate"));
+        var line = piece.Array[0, 200].Select(string.Concat);
+        line.Sample(text =>
+        {
+            var literal = JsonStringLiteral.Encode(System.Text.Encoding.UTF8.GetBytes(text), WandbRefit.BodyEncoder);
+
+            Assert.That(System.Text.Encoding.UTF8.GetString(literal.Quoted), Is.EqualTo(JsonSerializer.Serialize(text, new JsonSerializerOptions { Encoder = WandbRefit.RefitOptions.Encoder })));
+        }, iter: 300);
     }
 
     [Test]
