@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using RxFactorio.Runs;
 
@@ -9,7 +8,9 @@ namespace RxFactorio.RunLog;
 /// (wandb_record.proto: <c>HistoryRecord { repeated HistoryItem item = 1; HistoryStep step = 2; }</c>,
 /// <c>HistoryItem { string key = 1; string value_json = 16; }</c>), the same bytes Google.Protobuf
 /// writes, without building message objects or number strings: each value is formatted once, as
-/// UTF-8, into the record. Key bytes are cached per key. Not thread-safe.
+/// UTF-8, into one reused buffer, and the record's header goes in front of the history once its
+/// length is known (no second copy). The bytes of each item up to its value (key tag, key, value
+/// tag) are cached per key. Not thread-safe.
 /// </summary>
 internal sealed class HistoryRecordEncoder
 {
@@ -20,91 +21,118 @@ internal sealed class HistoryRecordEncoder
     private const byte StepTag = (2 << 3) | 2;
     private const byte KeyTag = (1 << 3) | 2;
     private const byte StepNumTag = (1 << 3) | 0;
-    private static readonly byte[] ValueJsonTag = [(16 << 3) | 2 | 0x80, 1];
-    private static readonly byte[] StepKey = Encoding.UTF8.GetBytes("_step");
-    private static readonly byte[] RuntimeKey = Encoding.UTF8.GetBytes("_runtime");
-    private static readonly byte[] TimestampKey = Encoding.UTF8.GetBytes("_timestamp");
+    private const int MaxVarint = 10;
 
-    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
-    private readonly ArrayBufferWriter<byte> _history = new(4096);
-    private readonly ArrayBufferWriter<byte> _record = new(4096);
+    /// <summary>Room before the history for the record's header: num tag and varint, history tag and length varint.</summary>
+    private const int HeaderRoom = 1 + MaxVarint + 1 + MaxVarint;
+
+    private static readonly byte[] StepPrefix = Prefix("_step");
+    private static readonly byte[] RuntimePrefix = Prefix("_runtime");
+    private static readonly byte[] TimestampPrefix = Prefix("_timestamp");
+
+    private readonly Dictionary<string, byte[]> _prefixes = new(StringComparer.Ordinal);
+    private readonly Runs.InstanceCache<byte[]> _recent = new();
+    private byte[] _buffer = new byte[16 * 1024];
+    private int _length;
 
     /// <summary>The record's bytes; valid until the next call.</summary>
     public ReadOnlySpan<byte> Encode(long num, HistoryRow row)
     {
-        _history.ResetWrittenCount();
-        _record.ResetWrittenCount();
+        _length = HeaderRoom;
         Span<byte> number = stackalloc byte[JsonNumbers.MaxLength];
-        WriteItem(StepKey, number[..JsonNumbers.Write(row.Step, number)]);
-        WriteItem(RuntimeKey, number[..JsonNumbers.Write(row.Runtime, number)]);
-        WriteItem(TimestampKey, number[..JsonNumbers.Write(JsonNumbers.UnixSeconds(row.Timestamp), number)]);
-        foreach (var (key, value) in row.Values)
+        WriteItem(StepPrefix, number[..JsonNumbers.Write(row.Step, number)]);
+        WriteItem(RuntimePrefix, number[..JsonNumbers.Write(row.Runtime, number)]);
+        WriteItem(TimestampPrefix, number[..JsonNumbers.Write(JsonNumbers.UnixSeconds(row.Timestamp), number)]);
+        foreach (var (key, value) in row.Values.AsSpan())
         {
-            WriteItem(Key(key), number[..JsonNumbers.Write(value, number)]);
+            WriteItem(PrefixOf(key), number[..JsonNumbers.Write(value, number)]);
         }
         foreach (var (key, json) in row.JsonValues.IsDefault ? [] : row.JsonValues.AsSpan())
         {
             // NOTE: value_json holds any JSON; an image is W&B's image-file object (WandbJsonLines.ImageFile).
-            WriteItem(Key(key), Encoding.UTF8.GetBytes(json));
+            WriteItem(PrefixOf(key), Encoding.UTF8.GetBytes(json));
         }
-        var stepLength = 1 + VarintLength((ulong)row.Step);
-        WriteByte(_history, StepTag);
-        WriteVarint(_history, (ulong)stepLength);
-        WriteByte(_history, StepNumTag);
-        WriteVarint(_history, (ulong)row.Step);
+        Ensure(2 + 2 * MaxVarint);
+        _buffer[_length++] = StepTag;
+        _length += WriteVarint(_buffer.AsSpan(_length), (ulong)(1 + VarintLength((ulong)row.Step)));
+        _buffer[_length++] = StepNumTag;
+        _length += WriteVarint(_buffer.AsSpan(_length), (ulong)row.Step);
 
-        WriteByte(_record, RecordNumTag);
-        WriteVarint(_record, (ulong)num);
-        WriteByte(_record, RecordHistoryTag);
-        WriteVarint(_record, (ulong)_history.WrittenCount);
-        _record.Write(_history.WrittenSpan);
-        return _record.WrittenSpan;
+        Span<byte> header = stackalloc byte[HeaderRoom];
+        var headerLength = 0;
+        header[headerLength++] = RecordNumTag;
+        headerLength += WriteVarint(header[headerLength..], (ulong)num);
+        header[headerLength++] = RecordHistoryTag;
+        headerLength += WriteVarint(header[headerLength..], (ulong)(_length - HeaderRoom));
+        var start = HeaderRoom - headerLength;
+        header[..headerLength].CopyTo(_buffer.AsSpan(start));
+        return _buffer.AsSpan(start, _length - start);
     }
 
-    private byte[] Key(string key)
+    /// <summary>An item's bytes before its value's length: key tag, key length, key, value_json tag.</summary>
+    private static byte[] Prefix(string key)
     {
-        if (_keys.TryGetValue(key, out var bytes))
+        var utf8 = Encoding.UTF8.GetBytes(RunLogJson.WellFormed(key));
+        var prefix = new byte[1 + VarintLength((ulong)utf8.Length) + utf8.Length + 2];
+        prefix[0] = KeyTag;
+        var at = 1 + WriteVarint(prefix.AsSpan(1), (ulong)utf8.Length);
+        utf8.CopyTo(prefix.AsSpan(at));
+        prefix[^2] = (16 << 3) | 2 | 0x80;
+        prefix[^1] = 1;
+        return prefix;
+    }
+
+    private byte[] PrefixOf(string key)
+    {
+        if (_recent.TryGet(key, out var prefix))
         {
-            return bytes;
+            return prefix;
         }
-        bytes = Encoding.UTF8.GetBytes(RunLogJson.WellFormed(key));
-        if (_keys.Count < MaxCachedKeys)
+        if (!_prefixes.TryGetValue(key, out prefix))
         {
-            _keys[key] = bytes;
+            prefix = Prefix(key);
+            if (_prefixes.Count < MaxCachedKeys)
+            {
+                _prefixes[key] = prefix;
+            }
         }
-        return bytes;
+        _recent.Set(key, prefix);
+        return prefix;
     }
 
-    private void WriteItem(ReadOnlySpan<byte> key, ReadOnlySpan<byte> valueJson)
+    private void WriteItem(byte[] prefix, ReadOnlySpan<byte> valueJson)
     {
-        var length = 1 + VarintLength((ulong)key.Length) + key.Length + ValueJsonTag.Length + VarintLength((ulong)valueJson.Length) + valueJson.Length;
-        WriteByte(_history, ItemTag);
-        WriteVarint(_history, (ulong)length);
-        WriteByte(_history, KeyTag);
-        WriteVarint(_history, (ulong)key.Length);
-        _history.Write(key);
-        _history.Write(ValueJsonTag);
-        WriteVarint(_history, (ulong)valueJson.Length);
-        _history.Write(valueJson);
+        var length = prefix.Length + VarintLength((ulong)valueJson.Length) + valueJson.Length;
+        Ensure(1 + MaxVarint + length);
+        var buffer = _buffer;
+        var at = _length;
+        buffer[at++] = ItemTag;
+        at += WriteVarint(buffer.AsSpan(at), (ulong)length);
+        prefix.CopyTo(buffer, at);
+        at += prefix.Length;
+        at += WriteVarint(buffer.AsSpan(at), (ulong)valueJson.Length);
+        valueJson.CopyTo(buffer.AsSpan(at));
+        _length = at + valueJson.Length;
     }
 
-    private static void WriteByte(ArrayBufferWriter<byte> buffer, byte value)
+    private void Ensure(int more)
     {
-        buffer.GetSpan(1)[0] = value;
-        buffer.Advance(1);
+        if (_length + more > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+        }
     }
 
-    private static void WriteVarint(ArrayBufferWriter<byte> buffer, ulong value)
+    private static int WriteVarint(Span<byte> destination, ulong value)
     {
-        var span = buffer.GetSpan(10);
         var i = 0;
         while (value >= 0x80)
         {
-            span[i++] = (byte)(value | 0x80);
+            destination[i++] = (byte)(value | 0x80);
             value >>= 7;
         }
-        span[i++] = (byte)value;
-        buffer.Advance(i);
+        destination[i++] = (byte)value;
+        return i;
     }
 
     private static int VarintLength(ulong value)

@@ -35,7 +35,12 @@ internal static class JsonNumbers
             // A whole number below 10^15 reads the same in shortest round-trip form as an integer (which is much cheaper to write).
             return Write((long)value, destination);
         }
-        value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
+        // NOTE: the common case in a few integer steps; .NET decides the rest (ties, exact bounds, subnormals).
+        if (ShortestDouble.TryWrite(value, destination, out var written))
+        {
+            return written;
+        }
+        value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
         return written;
     }
 

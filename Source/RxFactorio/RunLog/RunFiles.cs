@@ -71,9 +71,16 @@ internal static partial class RunFiles
     public static void AppendOutput(RunFolder folder, IEnumerable<string> lines)
     {
         var text = new StringBuilder();
+        var split = new List<string>();
         foreach (var line in lines)
         {
-            text.Append(RunLogJson.WellFormed(line)).Append('\n');
+            // NOTE: split and trimmed as the log's reader gives the line back (RebuildFromLog), so both write the same file.
+            split.Clear();
+            RunLogReader.AddLines(split, RunLogJson.WellFormed(line) + "\n");
+            foreach (var part in split)
+            {
+                text.Append(part).Append('\n');
+            }
         }
         if (text.Length == 0)
         {
@@ -110,6 +117,26 @@ internal static partial class RunFiles
         if (scan.Summary.Count > 0)
         {
             WriteSummary(folder, scan.Summary, [.. scan.SummaryJson]);
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="RebuildFromLog"/> would write, for a log the sink wrote whole in this process: its
+    /// <c>config.yaml</c> (written at the start) and <c>output.log</c> (appended as the lines came) are
+    /// already what the log holds, so only <c>wandb-summary.json</c> is written, from <paramref name="summary"/>.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be written; the message names the path.</exception>
+    public static void CompleteFromMemory(RunFolder folder, SummaryFold summary)
+    {
+        Directory.CreateDirectory(folder.FilesDirectory);
+        if (!File.Exists(folder.OutputLog))
+        {
+            PathErrors.Wrap(folder.OutputLog, "write the run output", () => File.WriteAllBytes(folder.OutputLog, []));
+        }
+        var numbers = summary.Numbers;
+        if (numbers.Count > 0)
+        {
+            WriteSummary(folder, numbers, [.. summary.Json]);
         }
     }
 

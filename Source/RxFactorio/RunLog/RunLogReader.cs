@@ -39,9 +39,7 @@ internal static class RunLogReader
         var config = new List<KeyValuePair<string, string>>();
         var history = new List<HistoryRow>();
         var lines = new List<string>();
-        var summary = new Dictionary<string, double>();
-        var summaryOrder = new List<string>();
-        var summaryJson = new Dictionary<string, string>(StringComparer.Ordinal);
+        var summary = new SummaryFold();
         int? exitCode = null;
         var hasFinal = false;
         long lastNum = 0;
@@ -106,31 +104,7 @@ internal static class RunLogReader
                     break;
 
                 case Record.RecordTypeOneofCase.Summary:
-                    foreach (var item in record.Summary.Update)
-                    {
-                        if (RunLogJson.ParseNumber(item.ValueJson) is { } value)
-                        {
-                            var key = ItemKey(item.Key, item.NestedKey);
-                            if (!summary.ContainsKey(key))
-                            {
-                                summaryOrder.Add(key);
-                            }
-                            summary[key] = value;
-                        }
-                        else if (!item.Key.StartsWith('_') && IsJsonObject(item.ValueJson))
-                        {
-                            summaryJson[ItemKey(item.Key, item.NestedKey)] = item.ValueJson;
-                        }
-                    }
-                    foreach (var item in record.Summary.Remove)
-                    {
-                        var key = ItemKey(item.Key, item.NestedKey);
-                        if (summary.Remove(key))
-                        {
-                            summaryOrder.Remove(key);
-                        }
-                        summaryJson.Remove(key);
-                    }
+                    summary.Apply(record.Summary);
                     break;
                 case Record.RecordTypeOneofCase.OutputRaw when keepHistory || output is not null:
                     Output(record.OutputRaw.Line, IsStderr(record.OutputRaw));
@@ -187,8 +161,8 @@ internal static class RunLogReader
             History = history,
             HistoryCount = rows,
             LogLines = lines,
-            Summary = [.. summaryOrder.Select(k => new KeyValuePair<string, double>(k, summary[k]))],
-            SummaryJson = summaryJson,
+            Summary = summary.Numbers,
+            SummaryJson = summary.Json,
             ExitCode = exitCode,
             HasFinal = hasFinal,
             LastRecordNum = lastNum,

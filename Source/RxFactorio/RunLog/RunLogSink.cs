@@ -580,7 +580,15 @@ public sealed partial class RunLogSink : IRunSink, IAsyncDisposable
             if (!IsOnline)
             {
                 // NOTE: online, the shipper rebuilds the files when it reaches the exit, then uploads them.
-                RunFiles.RebuildFromLog(run.Folder);
+                // A log written whole here needs no second read: only one continued from an earlier process does.
+                if (writer.Summary is { } summary)
+                {
+                    RunFiles.CompleteFromMemory(run.Folder, summary);
+                }
+                else
+                {
+                    RunFiles.RebuildFromLog(run.Folder);
+                }
             }
         }
         finally

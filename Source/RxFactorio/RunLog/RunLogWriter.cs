@@ -18,6 +18,7 @@ internal sealed class RunLogWriter : IDisposable
     private readonly RunLogWriterOptions _options;
     private readonly HistoryRecordEncoder _history = new();
     private HistoryRow? _lastRow;
+    private readonly SummaryFold? _summary;
 
     private RunLogWriter(LevelDbLogWriter log, RunLogWriterOptions options, long lastRecordNum, RunLogContents? existing)
     {
@@ -25,6 +26,7 @@ internal sealed class RunLogWriter : IDisposable
         _options = options;
         LastRecordNum = lastRecordNum;
         Existing = existing;
+        _summary = existing is null ? new SummaryFold() : null;
         if (existing?.History.Count > 0)
         {
             _lastRow = existing.History[^1];
@@ -42,6 +44,12 @@ internal sealed class RunLogWriter : IDisposable
 
     /// <summary>When the log was reopened with <see cref="Continue"/>: what it held then (without its rows). <c>null</c> for a new log.</summary>
     public RunLogContents? Existing { get; }
+
+    /// <summary>
+    /// For a log this writer created: its summary so far, as a reader of the log would find it (so the run's
+    /// files can be written without reading the log back); <c>null</c> for a log reopened with <see cref="Continue"/>.
+    /// </summary>
+    public SummaryFold? Summary => _summary;
 
     /// <summary>The last history row written (or found when resuming).</summary>
     public HistoryRow? LastRow => _lastRow;
@@ -163,6 +171,7 @@ internal sealed class RunLogWriter : IDisposable
             summary.Update.Add(new SummaryItem { Key = "_timestamp", ValueJson = RunLogJson.Number(JsonNumbers.UnixSeconds(last.Timestamp)) });
         }
         Append(new Record { Summary = summary });
+        _summary?.Apply(summary);
         return [.. summary.Update.Select(i => new KeyValuePair<string, string>(i.Key, i.ValueJson))];
     }
 

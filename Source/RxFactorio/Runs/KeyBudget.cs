@@ -17,6 +17,7 @@ internal sealed class KeyBudget(RunInfo run, RunOptions options)
     private const string RowLimit = "runs:maxKeysPerRow";
 
     private readonly HashSet<string> _runKeys = new(StringComparer.Ordinal);
+    private readonly InstanceCache<bool> _known = new();
     private readonly Drops _runDrops = new(RunLimit, options.MaxKeysPerRun);
     private readonly Drops _rowDrops = new(RowLimit, options.MaxKeysPerRow);
 
@@ -41,7 +42,12 @@ internal sealed class KeyBudget(RunInfo run, RunOptions options)
     /// </summary>
     public bool Admit(string key, int rowKeys)
     {
-        var known = _runKeys.Contains(key);
+        // NOTE: the run's keys only grow, so an instance once found among them stays known.
+        var known = _known.TryGet(key, out _) || _runKeys.Contains(key);
+        if (known)
+        {
+            _known.Set(key, true);
+        }
         if (!known && !Wanted(key))
         {
             return false;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using RxFactorio.Diagnostics;
 using RxFactorio.Events;
@@ -21,9 +22,12 @@ internal sealed class RowAssembler
     private readonly RunKeyNames _names;
     private readonly KeyBudget _keys;
     private readonly HashSet<string> _zeroFillKeys = [];
+    private readonly InstanceCache<bool> _zeroFilling = new();
+    private int _fillKeysInRow;
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
+    private readonly Dictionary<string, double> _row = [];
     private Dictionary<string, double>? _pending;
     private int _lastRowKeys;
     private long _pendingStep = -1;
@@ -155,8 +159,10 @@ internal sealed class RowAssembler
         {
             _pendingSince = _carriedEventCounts.Count > 0 ? _carriedSince ?? before : before;
             _carriedSince = null;
-            // Sized like the last row, so a row's keys do not grow the dictionary step by step.
-            _pending = new Dictionary<string, double>(Math.Max(_lastRowKeys, _carriedEventCounts.Count));
+            // NOTE: one dictionary for every row of the run (cleared, it keeps its size), so a row costs no
+            // allocation and its keys do not grow it step by step.
+            _pending = _row;
+            _pending.EnsureCapacity(_carriedEventCounts.Count);
             foreach (var (key, count) in _carriedEventCounts)
             {
                 _pending.Add(key, count);
@@ -199,10 +205,18 @@ internal sealed class RowAssembler
     /// <summary>Sets a key of a row, if it is in the row already or the key budget lets it join.</summary>
     private void Put(Dictionary<string, double> row, string key, double value)
     {
-        if (row.ContainsKey(key) || _keys.Admit(key, row.Count))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(row, key, out var present);
+        if (present || _keys.Admit(key, row.Count - 1))
         {
-            row[key] = value;
+            slot = value;
+            if (!present && _zeroFilling.TryGet(key, out _))
+            {
+                _fillKeysInRow++;
+            }
+            return;
         }
+        // NOTE: the refused key was the last one added, so removing it leaves the row's key order as if it never came.
+        row.Remove(key);
     }
 
     /// <summary>Items whose value in the line was invalid are unknown for this row: zero-fill must not invent a 0 for them.</summary>
@@ -228,7 +242,7 @@ internal sealed class RowAssembler
 
     private bool IsUnknownThisRow(string key)
     {
-        if (_pendingInvalidKeys.Contains(key))
+        if (_pendingInvalidKeys.Count > 0 && _pendingInvalidKeys.Contains(key))
         {
             return true;
         }
@@ -270,19 +284,25 @@ internal sealed class RowAssembler
         {
             // NOTE: zero-fill never takes a row past runs:maxKeysPerRow: the fill keys are the run's
             // (bounded by runs:maxKeysPerRun), and those that do not fit the row are dropped and counted.
-            foreach (var key in _zeroFillKeys)
+            // NOTE: when every fill key came in the row's own lines (counted as they came), nothing is missing.
+            if (_fillKeysInRow < _zeroFillKeys.Count)
             {
-                if (!IsUnknownThisRow(key) && !values.ContainsKey(key) && _keys.FitsRow(key, values.Count))
+                foreach (var key in _zeroFillKeys)
                 {
-                    values.Add(key, 0);
+                    if (!values.ContainsKey(key) && !IsUnknownThisRow(key) && _keys.FitsRow(key, values.Count))
+                    {
+                        values.Add(key, 0);
+                    }
                 }
             }
             _keys.EndLine(_run.Key.Source, _last.Line);
             foreach (var key in values.Keys)
             {
-                if (RunKeyNames.IsItemKey(key))
+                // NOTE: the fill keys only grow, so an instance once added needs no second look.
+                if (RunKeyNames.IsItemKey(key) && !_zeroFilling.TryGet(key, out _))
                 {
                     _zeroFillKeys.Add(key);
+                    _zeroFilling.Set(key, true);
                 }
             }
         }
@@ -298,6 +318,12 @@ internal sealed class RowAssembler
         RxFactorioMeter.Rows.Add(1, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, _run.Key.Source));
         LastStep = _pendingStep;
         _pending = null;
+        _fillKeysInRow = 0;
+        _row.Clear();
+        if (_row.EnsureCapacity(0) > (4 * _lastRowKeys) + 64)
+        {
+            _row.TrimExcess(_lastRowKeys);
+        }
         _pendingInvalidKeys.Clear();
         _pendingUnreadablePrefixes.Clear();
         _pendingSince = null;

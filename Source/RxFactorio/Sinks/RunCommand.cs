@@ -40,6 +40,9 @@ public sealed record LogBatch : RunCommand
 
     /// <summary>The run's summary values that are not numbers (its latest image), as JSON; set by the shipper from the log.</summary>
     internal ImmutableArray<KeyValuePair<string, string>> SummaryJson { get; init; } = [];
+
+    /// <summary>The sum of <see cref="HistoryRow.EstimatedBytes"/> over <see cref="Rows"/>, when the batcher counted it already; <c>null</c>: count it.</summary>
+    internal long? RowBytes { get; init; }
 }
 
 /// <summary>Finish the run (W&amp;B: <c>complete</c> with exit code 0). Sent after the run's last batch.</summary>

@@ -129,8 +129,8 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
 
     private static long Weight(LogBatch batch)
     {
-        long weight = 0;
-        foreach (var row in batch.Rows.IsDefault ? [] : batch.Rows.AsSpan())
+        var weight = batch.RowBytes ?? 0;
+        foreach (var row in batch.RowBytes is null && !batch.Rows.IsDefault ? batch.Rows.AsSpan() : [])
         {
             weight += row.EstimatedBytes;
         }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Reactive.Testing;
 using RxFactorio.Events;
@@ -81,6 +82,36 @@ public sealed class OfflineRunLogSinkTests : ReactiveTest
         Assert.That(summary, Does.StartWith("{").And.Contain("\"production/iron-plate\":2.5").And.Contain("\"_step\":2").And.Contain("\"_runtime\":4").And.Contain("\"_wandb\":{\"runtime\":4}"));
         using var json = System.Text.Json.JsonDocument.Parse(summary);
         Assert.That(json.RootElement.GetProperty("tick").GetDouble(), Is.EqualTo(240));
+    }
+
+    [Test]
+    public async Task AFinishedRun_HasTheFilesARebuildFromItsLogWrites_WithoutTheSinkReadingTheLogBack()
+    {
+        using var dir = new TempDirectory();
+        var scheduler = new TestScheduler();
+        await using var sink = Sink(dir.Path, scheduler);
+        var events = scheduler.CreateHotObservable(
+            OnNext<FactorioEvent>(210, Ev.Init("s", 0)),
+            OnNext<FactorioEvent>(220, Ev.Stats("s", 1, production: ("iron-plate", 0.1 + 0.2))),
+            OnNext<FactorioEvent>(225, Ev.Event("s", 130, "on_built_entity", fields: ("entity", "\"in\\r\\nserter\""))),
+            OnNext<FactorioEvent>(330, Ev.Stats("s", 2, production: [("iron-plate", double.Epsilon), ("coal", -0.0)])),
+            OnNext<FactorioEvent>(335, Ev.Stats("s", 1, production: ("iron-plate", 3))),
+            OnNext<FactorioEvent>(440, Ev.Stats("s", 3, production: ("copper-plate", 1e300))),
+            OnCompleted<FactorioEvent>(600));
+
+        Run(scheduler, events, sink);
+
+        var folder = new RunFolder(sink.RunFolders.Single(), Path.GetFileName(sink.RunFolders.Single())[^8..]);
+        var written = RunFiles.All.ToDictionary(name => name, name => File.ReadAllBytes(Path.Combine(folder.FilesDirectory, name)));
+        Assert.That(RunLogReader.Read(folder.LogFile).History, Has.Count.EqualTo(3));
+        Assert.That(Encoding.UTF8.GetString(written[RunFiles.Output]), Does.Contain("on_built_entity").And.Contain("StaleCycle"), "an event line and an error line");
+
+        RunFiles.RebuildFromLog(folder);
+
+        foreach (var name in RunFiles.All)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(folder.FilesDirectory, name)), Is.EqualTo(written[name]), name);
+        }
     }
 
     [Test]
