@@ -8,20 +8,23 @@ namespace RxFactorio.Runs;
 /// again (the same instances row after row) cost no hashing of their text. A miss (a new instance, or
 /// one pushed out by another) just goes to the real lookup; the cache never answers for a string it was
 /// not given, so it is only for lookups whose answer for a text never changes once cached (a set that only
-/// grows, a cache of encodings). Fixed size: memory does not grow with the keys. Not thread-safe.
+/// grows, a cache of encodings). It starts small and doubles once a quarter of it is filled (few collisions), up to a fixed size: memory
+/// follows the keys a run has (a fleet holds several caches per run), and does not grow past that. Not thread-safe.
 /// </summary>
 /// <typeparam name="TValue">What the lookup gives.</typeparam>
 internal sealed class InstanceCache<TValue>
 {
-    private const int Size = 4096;
+    private const int InitialSize = 64;
+    private const int MaxSize = 4096;
 
-    private readonly string?[] _keys = new string?[Size];
-    private readonly TValue[] _values = new TValue[Size];
+    private string?[] _keys = new string?[InitialSize];
+    private TValue[] _values = new TValue[InitialSize];
+    private int _filled;
 
     /// <summary>Whether <paramref name="key"/>, this very instance, is cached; its value if so.</summary>
     public bool TryGet(string key, out TValue value)
     {
-        var slot = Slot(key);
+        var slot = Slot(key, _keys.Length);
         if (ReferenceEquals(_keys[slot], key))
         {
             value = _values[slot];
@@ -34,10 +37,36 @@ internal sealed class InstanceCache<TValue>
     /// <summary>Remembers <paramref name="value"/> for this instance of <paramref name="key"/> (pushing out whatever shared its slot).</summary>
     public void Set(string key, TValue value)
     {
-        var slot = Slot(key);
+        if (_filled >= _keys.Length / 4 && _keys.Length < MaxSize)
+        {
+            Grow();
+        }
+        var slot = Slot(key, _keys.Length);
+        if (_keys[slot] is null)
+        {
+            _filled++;
+        }
         _keys[slot] = key;
         _values[slot] = value;
     }
 
-    private static int Slot(string key) => RuntimeHelpers.GetHashCode(key) & (Size - 1);
+    private void Grow()
+    {
+        var (keys, values) = (_keys, _values);
+        _keys = new string?[keys.Length * 2];
+        _values = new TValue[keys.Length * 2];
+        _filled = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] is { } key)
+            {
+                var slot = Slot(key, _keys.Length);
+                _filled += _keys[slot] is null ? 1 : 0;
+                _keys[slot] = key;
+                _values[slot] = values[i];
+            }
+        }
+    }
+
+    private static int Slot(string key, int size) => RuntimeHelpers.GetHashCode(key) & (size - 1);
 }
