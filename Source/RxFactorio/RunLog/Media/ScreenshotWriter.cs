@@ -71,6 +71,12 @@ internal sealed partial class ScreenshotWriter(RunLogSinkOptions options)
                 $"screenshot '{shown}' at tick {row.Tick} came {row.Tick - last} ticks after the run's last image; the screenshot interval is {options.ScreenshotInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s of game time");
             return plain;
         }
+        if (!File.Exists(path))
+        {
+            // NOTE: the usual reason a screenshot is not there, told without throwing (a replay may name thousands); a file removed after this check still ends in the catch below.
+            Report(DiagnosticReason.ScreenshotUnreadable, source, row, Missing(shown, scriptOutput));
+            return plain;
+        }
         byte[] bytes;
         try
         {
@@ -85,8 +91,9 @@ internal sealed partial class ScreenshotWriter(RunLogSinkOptions options)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var why = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist" : $"cannot be read ({ex.GetType().Name})";
-            Report(DiagnosticReason.ScreenshotUnreadable, source, row, $"screenshot '{shown}' {why} in script-output {Printable.Of(scriptOutput.Path, 200)}");
+            Report(DiagnosticReason.ScreenshotUnreadable, source, row, ex is FileNotFoundException or DirectoryNotFoundException
+                ? Missing(shown, scriptOutput)
+                : $"screenshot '{shown}' cannot be read ({ex.GetType().Name}) in script-output {Printable.Of(scriptOutput.Path, 200)}");
             return plain;
         }
         if (PngSize.Read(bytes) is not { } size)
@@ -101,6 +108,9 @@ internal sealed partial class ScreenshotWriter(RunLogSinkOptions options)
         var json = Wandb.WandbJsonLines.ImageFile($"{MediaDirectory}/{name}", sha256, bytes.Length, size.Width, size.Height);
         return plain with { JsonValues = [.. plain.JsonValues.IsDefault ? [] : plain.JsonValues, new(Key, json)] };
     }
+
+    private static string Missing(string shown, ScriptOutputFolder scriptOutput) =>
+        $"screenshot '{shown}' does not exist in script-output {Printable.Of(scriptOutput.Path, 200)}";
 
     /// <summary>
     /// The run files (names relative to <c>files/</c>) the images of <paramref name="rows"/> point at, for the
