@@ -43,9 +43,10 @@ internal sealed class KeyBudget(RunInfo run, RunOptions options)
     public bool Admit(string key, int rowKeys)
     {
         // NOTE: the run's keys only grow, so an instance once found among them stays known.
-        var known = _known.TryGet(key, out _) || _runKeys.Contains(key);
-        if (known)
+        var known = _known.TryGet(key, out _);
+        if (!known && _runKeys.Contains(key))
         {
+            known = true;
             _known.Set(key, true);
         }
         if (!known && !Wanted(key))

@@ -129,16 +129,22 @@ internal sealed class SerialSinkPump : IObserver<RunCommand>, IDisposable
 
     private static long Weight(LogBatch batch)
     {
-        var weight = batch.RowBytes ?? 0;
-        foreach (var row in batch.RowBytes is null && !batch.Rows.IsDefault ? batch.Rows.AsSpan() : [])
-        {
-            weight += row.EstimatedBytes;
-        }
+        var weight = batch.RowBytes ?? RowBytes(batch);
         foreach (var line in batch.LogLines.IsDefault ? [] : batch.LogLines.AsSpan())
         {
             weight += line.Length;
         }
         return weight;
+    }
+
+    private static long RowBytes(LogBatch batch)
+    {
+        long bytes = 0;
+        foreach (var row in batch.Rows.IsDefault ? [] : batch.Rows.AsSpan())
+        {
+            bytes += row.EstimatedBytes;
+        }
+        return bytes;
     }
 
     private static void Count(RunCommand command, long weight)

@@ -12,6 +12,12 @@ internal static class LegacySha256Fingerprint
     /// <summary>The prefix of a legacy fingerprint.</summary>
     public const string Prefix = "sha256:";
 
-    /// <summary><c>sha256:</c> and the hex SHA-256 of <paramref name="bytes"/>.</summary>
-    public static string Of(ReadOnlySpan<byte> bytes) => Prefix + Convert.ToHexStringLower(SHA256.HashData(bytes));
+    /// <summary><c>sha256:</c> and the hex SHA-256 of <paramref name="head"/> then <paramref name="tail"/>.</summary>
+    public static string Of(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(head);
+        sha.AppendData(tail);
+        return Prefix + Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 }

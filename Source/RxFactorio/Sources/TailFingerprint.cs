@@ -119,7 +119,13 @@ internal sealed class TailFingerprint
     /// can write the file itself. (SHA-256 would load the platform's crypto library, ~5 MB of resident
     /// memory, for this alone.)
     /// </summary>
-    public string Hash() => Prefix + Convert.ToHexStringLower(XxHash128.Hash(Concatenated()));
+    public string Hash()
+    {
+        var hash = new XxHash128();
+        hash.Append(_head.AsSpan(0, _headLength));
+        hash.Append(_tail.AsSpan(0, _tailLength));
+        return Prefix + Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
 
     /// <summary>
     /// Whether <paramref name="stored"/> (a checkpoint's fingerprint) is this one's: an <c>xxh128:</c> one,
@@ -127,10 +133,8 @@ internal sealed class TailFingerprint
     /// </summary>
     public bool MatchesStored(string stored) =>
         stored.StartsWith(LegacySha256Fingerprint.Prefix, StringComparison.Ordinal)
-            ? LegacySha256Fingerprint.Of(Concatenated()) == stored
+            ? LegacySha256Fingerprint.Of(_head.AsSpan(0, _headLength), _tail.AsSpan(0, _tailLength)) == stored
             : Hash() == stored;
-
-    private byte[] Concatenated() => [.. _head.AsSpan(0, _headLength), .. _tail.AsSpan(0, _tailLength)];
 
     private bool SameAs(TailFingerprint other) =>
         Offset == other.Offset
