@@ -125,14 +125,7 @@ internal static class ShortestDouble
     /// <summary>.NET's round-trip layout of <paramref name="digits"/> × 10^<paramref name="exponent"/> (no trailing zeros in the digits).</summary>
     private static void Layout(bool negative, ulong digits, int exponent, Span<byte> destination, out int written)
     {
-        Span<byte> text = stackalloc byte[20];
         var length = DecimalLength(digits);
-        for (var k = length - 1; k >= 0; k--)
-        {
-            var rest = digits / 10;
-            text[k] = (byte)('0' + (int)(digits - (rest * 10)));
-            digits = rest;
-        }
         var at = 0;
         if (negative)
         {
@@ -142,12 +135,17 @@ internal static class ShortestDouble
         var scale = length + exponent;
         if (scale > 17 || scale < -3)
         {
-            destination[at++] = text[0];
+            // NOTE: the digits go one place to the right, then the first moves left over the point's place.
+            WriteDigits(digits, destination.Slice(at + 1, length));
+            destination[at] = destination[at + 1];
             if (length > 1)
             {
-                destination[at++] = (byte)'.';
-                text[1..length].CopyTo(destination[at..]);
-                at += length - 1;
+                destination[at + 1] = (byte)'.';
+                at += length + 1;
+            }
+            else
+            {
+                at++;
             }
             destination[at++] = (byte)'E';
             var power = scale - 1;
@@ -168,12 +166,12 @@ internal static class ShortestDouble
             {
                 destination[at++] = (byte)'0';
             }
-            text[..length].CopyTo(destination[at..]);
+            WriteDigits(digits, destination.Slice(at, length));
             at += length;
         }
         else if (scale >= length)
         {
-            text[..length].CopyTo(destination[at..]);
+            WriteDigits(digits, destination.Slice(at, length));
             at += length;
             for (var z = length; z < scale; z++)
             {
@@ -182,23 +180,51 @@ internal static class ShortestDouble
         }
         else
         {
-            text[..scale].CopyTo(destination[at..]);
-            at += scale;
-            destination[at++] = (byte)'.';
-            text[scale..length].CopyTo(destination[at..]);
-            at += length - scale;
+            // NOTE: as above: the digits one place to the right, then the integer part moves left and the point goes after it.
+            WriteDigits(digits, destination.Slice(at + 1, length));
+            destination.Slice(at + 1, scale).CopyTo(destination[at..]);
+            destination[at + scale] = (byte)'.';
+            at += length + 1;
         }
         written = at;
     }
 
+    /// <summary>Writes the decimal digits of <paramref name="value"/> to fill <paramref name="destination"/> exactly, two at a time from the last.</summary>
+    private static void WriteDigits(ulong value, Span<byte> destination)
+    {
+        var pairs = TwoDigits;
+        var k = destination.Length;
+        while (k >= 2)
+        {
+            var rest = value / 100;
+            var pair = (int)(value - (rest * 100)) * 2;
+            destination[k - 1] = pairs[pair + 1];
+            destination[k - 2] = pairs[pair];
+            value = rest;
+            k -= 2;
+        }
+        if (k == 1)
+        {
+            destination[0] = (byte)('0' + (int)value);
+        }
+    }
+
+    private static ReadOnlySpan<byte> TwoDigits =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    private static ReadOnlySpan<ulong> PowersOf10 =>
+    [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+    ];
+
+    /// <summary>How many decimal digits <paramref name="value"/> has (at least 1).</summary>
     private static int DecimalLength(ulong value)
     {
-        var length = 1;
-        for (var limit = 10UL; length < 20 && value >= limit; limit *= 10)
-        {
-            length++;
-        }
-        return length;
+        // NOTE: log10 from log2 (1233 / 4096 ≈ log10(2)), then one compare to correct it.
+        var guess = ((BitOperations.Log2(value) + 1) * 1233) >> 12;
+        return Math.Max(1, guess + (value >= PowersOf10[guess] ? 1 : 0));
     }
 
     private static ulong MulShift(ulong m, (ulong Low, ulong High) mul, int j)
