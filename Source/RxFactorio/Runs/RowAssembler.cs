@@ -21,9 +21,7 @@ internal sealed class RowAssembler
     private readonly RunOptions _options;
     private readonly RunKeyNames _names;
     private readonly KeyBudget _keys;
-    private readonly HashSet<string> _zeroFillKeys = [];
-    private readonly InstanceCache<bool> _zeroFilling = new();
-    private int _fillKeysInRow;
+    private readonly FillKeys _fillKeys = new();
     private readonly HashSet<string> _pendingInvalidKeys = [];
     private readonly HashSet<string> _pendingUnreadablePrefixes = [];
     private readonly Dictionary<string, double> _carriedEventCounts = [];
@@ -74,7 +72,7 @@ internal sealed class RowAssembler
         {
             if (RunKeyNames.IsItemKey(key))
             {
-                _zeroFillKeys.Add(key);
+                _fillKeys.Add(key);
             }
         }
         _last = position;
@@ -209,9 +207,9 @@ internal sealed class RowAssembler
         if (present || _keys.Admit(key, row.Count - 1))
         {
             slot = value;
-            if (!present && _zeroFilling.TryGet(key, out _))
+            if (!present)
             {
-                _fillKeysInRow++;
+                _fillKeys.Joined(key);
             }
             return;
         }
@@ -285,10 +283,15 @@ internal sealed class RowAssembler
             // NOTE: zero-fill never takes a row past runs:maxKeysPerRow: the fill keys are the run's
             // (bounded by runs:maxKeysPerRun), and those that do not fit the row are dropped and counted.
             // NOTE: when every fill key came in the row's own lines (counted as they came), nothing is missing.
-            if (_fillKeysInRow < _zeroFillKeys.Count)
+            if (!_fillKeys.RowHasAll)
             {
-                foreach (var key in _zeroFillKeys)
+                for (var place = 0; place < _fillKeys.Count; place++)
                 {
+                    if (_fillKeys.InRow(place))
+                    {
+                        continue;
+                    }
+                    var key = _fillKeys[place];
                     if (!values.ContainsKey(key) && !IsUnknownThisRow(key) && _keys.FitsRow(key, values.Count))
                     {
                         values.Add(key, 0);
@@ -299,10 +302,9 @@ internal sealed class RowAssembler
             foreach (var key in values.Keys)
             {
                 // NOTE: the fill keys only grow, so an instance once added needs no second look.
-                if (RunKeyNames.IsItemKey(key) && !_zeroFilling.TryGet(key, out _))
+                if (!_fillKeys.IsKnown(key) && RunKeyNames.IsItemKey(key))
                 {
-                    _zeroFillKeys.Add(key);
-                    _zeroFilling.Set(key, true);
+                    _fillKeys.Learn(key);
                 }
             }
         }
@@ -318,7 +320,7 @@ internal sealed class RowAssembler
         RxFactorioMeter.Rows.Add(1, new KeyValuePair<string, object?>(RxFactorioMeter.SourceTag, _run.Key.Source));
         LastStep = _pendingStep;
         _pending = null;
-        _fillKeysInRow = 0;
+        _fillKeys.NextRow();
         _row.Clear();
         if (_row.EnsureCapacity(0) > (4 * _lastRowKeys) + 64)
         {

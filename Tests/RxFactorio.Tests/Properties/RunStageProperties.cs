@@ -163,6 +163,8 @@ public sealed class RunStageProperties
             {
                 var actual = rows[i].Values.Where(kv => !kv.Key.StartsWith("events/", StringComparison.Ordinal)).ToDictionary();
                 Assert.That(actual, Is.EquivalentTo(expected.Rows[i].Values), $"row at step {rows[i].Step}: no value invented, none lost");
+                Assert.That(actual.Keys, Is.EqualTo(expected.Rows[i].Values.Keys),
+                    $"row at step {rows[i].Step}: keys in the order its lines brought them, then the zero-filled ones in the order the run first had them, then tick (the run log's bytes follow this order)");
             }
             Assert.That(Lines(diagnostics, DiagnosticReason.StaleCycle), Is.EqualTo(expected.Stale));
             Assert.That(Lines(diagnostics, DiagnosticReason.CycleContradictsTick), Is.EqualTo(expected.Contradicting));
