@@ -372,27 +372,42 @@ internal sealed class RowAssembler
         {
             // A name table per kind and surface (string keys hash fast, unlike a tuple of strings).
             var names = kind.For(surface, create: _count < capacity);
-            if (names is null || !names.TryGetValue(name, out var key))
+            if (names is not null && names.Recent.TryGet(name, out var known))
+            {
+                return known;
+            }
+            if (names is null || !names.Keys.TryGetValue(name, out var key))
             {
                 key = surface is null ? $"{kind.Kind}/{name}" : $"{kind.Kind}/{surface}/{name}";
-                if (names is not null && _count < capacity)
+                if (names is null || _count >= capacity)
                 {
-                    names.Add(name, key);
-                    _count++;
+                    return key;
                 }
+                names.Keys.Add(name, key);
+                _count++;
             }
+            // NOTE: the parser interns names, so the same instance comes line after line; a name's key never changes once in the table.
+            names.Recent.Set(name, key);
             return key;
+        }
+
+        /// <summary>One kind's keys on one surface, by item name, with the name instances seen last in front.</summary>
+        private sealed class NameTable
+        {
+            public Dictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
+
+            public InstanceCache<string> Recent { get; } = new();
         }
 
         private sealed class KindNames(string kind)
         {
-            private readonly Dictionary<string, string> _noSurface = new(StringComparer.Ordinal);
-            private readonly Dictionary<string, Dictionary<string, string>> _surfaces = new(StringComparer.Ordinal);
+            private readonly NameTable _noSurface = new();
+            private readonly Dictionary<string, NameTable> _surfaces = new(StringComparer.Ordinal);
 
             public string Kind => kind;
 
             /// <summary>The names of <paramref name="surface"/>; <c>null</c> for a surface not seen yet unless <paramref name="create"/>.</summary>
-            public Dictionary<string, string>? For(string? surface, bool create)
+            public NameTable? For(string? surface, bool create)
             {
                 if (surface is null)
                 {
@@ -400,7 +415,7 @@ internal sealed class RowAssembler
                 }
                 if (!_surfaces.TryGetValue(surface, out var names) && create)
                 {
-                    names = new Dictionary<string, string>(StringComparer.Ordinal);
+                    names = new NameTable();
                     _surfaces.Add(surface, names);
                 }
                 return names;
