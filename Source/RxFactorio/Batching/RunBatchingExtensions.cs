@@ -202,7 +202,7 @@ public static class RunBatchingExtensions
             Rows = rows.ToImmutable(),
             LogLines = lines.ToImmutable(),
             ErrorLines = errors.ToImmutable(),
-            Summary = [.. context.Summary],
+            Summary = context.Summary.ToImmutableArray(),
             RowBytes = rowBytes,
         };
         rows.Clear();

@@ -28,7 +28,7 @@ internal sealed class RunContext
 
     public RowAssembler Rows { get; }
 
-    public Dictionary<string, double> Summary { get; } = [];
+    public LatestValues Summary { get; } = new();
 
     /// <summary>When its session was last seen, for the session grace.</summary>
     public SessionQuiet Quiet { get; } = new();
