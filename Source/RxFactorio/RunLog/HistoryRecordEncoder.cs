@@ -104,14 +104,15 @@ internal sealed class HistoryRecordEncoder
     {
         var length = prefix.Length + VarintLength((ulong)valueJson.Length) + valueJson.Length;
         Ensure(1 + MaxVarint + length);
-        var buffer = _buffer;
+        var buffer = _buffer.AsSpan();
         var at = _length;
         buffer[at++] = ItemTag;
-        at += WriteVarint(buffer.AsSpan(at), (ulong)length);
-        prefix.CopyTo(buffer, at);
+        at += WriteVarint(buffer[at..], (ulong)length);
+        // NOTE: span copies (a memmove): Array.CopyTo checks the arrays' types first, which costs more than a key's few bytes.
+        prefix.AsSpan().CopyTo(buffer[at..]);
         at += prefix.Length;
-        at += WriteVarint(buffer.AsSpan(at), (ulong)valueJson.Length);
-        valueJson.CopyTo(buffer.AsSpan(at));
+        at += WriteVarint(buffer[at..], (ulong)valueJson.Length);
+        valueJson.CopyTo(buffer[at..]);
         _length = at + valueJson.Length;
     }
 

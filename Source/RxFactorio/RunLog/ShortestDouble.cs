@@ -192,6 +192,20 @@ internal static class ShortestDouble
     /// <summary>Writes the decimal digits of <paramref name="value"/> to fill <paramref name="destination"/> exactly, two at a time from the last.</summary>
     private static void WriteDigits(ulong value, Span<byte> destination)
     {
+        var k = destination.Length;
+        while (k > 8)
+        {
+            // NOTE: 8 digits at a time in 32-bit arithmetic (cheaper divisions), from the last.
+            var high = value / 100_000_000;
+            WritePairs((uint)(value - (high * 100_000_000)), destination.Slice(k - 8, 8));
+            value = high;
+            k -= 8;
+        }
+        WritePairs((uint)value, destination[..k]);
+    }
+
+    private static void WritePairs(uint value, Span<byte> destination)
+    {
         var pairs = TwoDigits;
         var k = destination.Length;
         while (k >= 2)
