@@ -35,6 +35,8 @@ internal static class CommandRunner
         Func<string, string?>? sourceLabels = null,
         SourceLabelUse labelAs = SourceLabelUse.Tag)
     {
+        // NOTE: first, so the JIT compiles the run log's code on the core the settings and the host leave idle.
+        RxFactorio.RunLog.RunLogWarmUp.Start();
         CliSettings settings;
         try
         {

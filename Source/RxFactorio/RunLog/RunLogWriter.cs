@@ -64,16 +64,27 @@ internal sealed class RunLogWriter : IDisposable
         var log = LevelDbLogWriter.Create(path, options.Durable);
         try
         {
-            var writer = new RunLogWriter(log, options, 0, null);
-            // §7: the header record; the one-record test vector is exactly this record (AA 01 00).
-            writer.Append(new Record { Header = new HeaderRecord() }, numbered: false);
-            return writer;
+            return Begin(log, options);
         }
         catch
         {
             log.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A new log written to <paramref name="stream"/> (left open), as <see cref="Create"/> writes a file.</summary>
+    /// <param name="stream">A writable, empty stream.</param>
+    /// <param name="options">Entity, project, durability; <c>null</c> uses the defaults.</param>
+    internal static RunLogWriter Over(Stream stream, RunLogWriterOptions? options = null) =>
+        Begin(new LevelDbLogWriter(stream, leaveOpen: true), options ?? new RunLogWriterOptions());
+
+    private static RunLogWriter Begin(LevelDbLogWriter log, RunLogWriterOptions options)
+    {
+        var writer = new RunLogWriter(log, options, 0, null);
+        // §7: the header record; the one-record test vector is exactly this record (AA 01 00).
+        writer.Append(new Record { Header = new HeaderRecord() }, numbered: false);
+        return writer;
     }
 
     /// <summary>
