@@ -6,27 +6,16 @@ namespace RxFactorio.Wandb;
 
 /// <summary>
 /// Writes a <see cref="FileStreamRequest"/> as its JSON body, once, as UTF-8 into pooled memory
-/// (<see cref="RecyclableMemoryStream"/>: blocks below the large-object threshold, reused from request
-/// to request), with the lines copied as they were escaped when packed. The same bytes a JSON
+/// (<see cref="FileStreamMemory"/>), with the lines copied as they were escaped (<see cref="EscapedLines"/>). The same bytes a JSON
 /// serializer writes for <c>{"files":{name:{"offset":N,"content":[…]}},"uploaded":[…],"complete":…,"exitcode":…}</c>,
 /// members left out when not set.
 /// </summary>
 internal static class FileStreamBody
 {
-    private const int BlockBytes = 64 << 10;
-
-    private static readonly RecyclableMemoryStreamManager Streams = new(new RecyclableMemoryStreamManager.Options
-    {
-        BlockSize = BlockBytes,
-        // Bodies are written as blocks, never as one large buffer; what is pooled between requests stays bounded.
-        MaximumSmallPoolFreeBytes = 16L << 20,
-        MaximumLargePoolFreeBytes = 0,
-    });
-
     /// <summary>The body of <paramref name="request"/>, escaped with <paramref name="encoder"/> (the lines were escaped with the same one).</summary>
     public static FileStreamContent Write(FileStreamRequest request, JavaScriptEncoder? encoder)
     {
-        var stream = Streams.GetStream("file_stream");
+        var stream = FileStreamMemory.Rent("file_stream");
         try
         {
             using (var writer = new Utf8JsonWriter((System.Buffers.IBufferWriter<byte>)stream, new JsonWriterOptions { Encoder = encoder, SkipValidation = true }))
@@ -40,10 +29,9 @@ internal static class FileStreamBody
                         writer.WriteStartObject(name);
                         writer.WriteNumber("offset", chunk.Offset);
                         writer.WriteStartArray("content");
-                        foreach (var line in chunk.Content)
-                        {
-                            writer.WriteRawValue(line.Quoted, skipInputValidation: true);
-                        }
+                        // NOTE: the writer's bytes go first; the lines are copied after them, as they were escaped.
+                        writer.Flush();
+                        chunk.Lines.CopyTo(stream, chunk.First, chunk.Count);
                         writer.WriteEndArray();
                         writer.WriteEndObject();
                     }
