@@ -5,8 +5,8 @@ namespace RxFactorio.Wandb;
 
 /// <summary>
 /// Lines of one file as a file_stream body carries them: each JSON-escaped once, in quotes, one after
-/// the other with commas between them, in pooled memory (<see cref="FileStreamMemory"/>). Requests copy
-/// runs of them into their bodies (<see cref="CopyTo"/>). Counted references: the creator holds one,
+/// the other with commas between them, in pooled memory (<see cref="FileStreamMemory"/>). Request bodies
+/// send runs of them as they are (<see cref="Slice"/>). Counted references: the creator holds one,
 /// each request built on the lines takes one (<see cref="Retain"/>), and the blocks go back to the pool
 /// with the last <see cref="Release"/>. Adding is not thread-safe; copying and releasing are.
 /// </summary>
@@ -35,23 +35,18 @@ internal sealed class EscapedLines
         _bytes.Write(quoted);
     }
 
-    /// <summary>Writes lines <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1, comma-separated, to <paramref name="destination"/>.</summary>
-    /// <param name="destination">Where the lines go (a body being written).</param>
+    /// <summary>Lines <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1, comma-separated, as a body carries them; valid while a reference is held.</summary>
     /// <param name="first">The first line.</param>
     /// <param name="count">How many lines.</param>
-    public void CopyTo(IBufferWriter<byte> destination, int first, int count)
+    public ReadOnlySequence<byte> Slice(int first, int count)
     {
         if (count == 0)
         {
-            return;
+            return ReadOnlySequence<byte>.Empty;
         }
-        // NOTE: each line after the first carries its leading comma; the run's first line is copied without its own.
+        // NOTE: each line after the first carries its leading comma; the run's first line is taken without its own.
         var start = _starts[first] + (first > 0 ? 1 : 0);
-        var end = End(first + count - 1);
-        foreach (var segment in _bytes.GetReadOnlySequence().Slice(start, end - start))
-        {
-            destination.Write(segment.Span);
-        }
+        return _bytes.GetReadOnlySequence().Slice(start, End(first + count - 1) - start);
     }
 
     /// <summary>One more reference: the lines stay until it is released.</summary>

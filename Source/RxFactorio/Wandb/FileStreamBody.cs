@@ -5,8 +5,9 @@ using Microsoft.IO;
 namespace RxFactorio.Wandb;
 
 /// <summary>
-/// Writes a <see cref="FileStreamRequest"/> as its JSON body, once, as UTF-8 into pooled memory
-/// (<see cref="FileStreamMemory"/>), with the lines copied as they were escaped (<see cref="EscapedLines"/>). The same bytes a JSON
+/// Writes a <see cref="FileStreamRequest"/> as its JSON body, once: the JSON around the lines as UTF-8 into
+/// pooled memory (<see cref="FileStreamMemory"/>), the lines sent from where they were escaped
+/// (<see cref="EscapedLines"/>), not copied. The same bytes a JSON
 /// serializer writes for <c>{"files":{name:{"offset":N,"content":[…]}},"uploaded":[…],"complete":…,"exitcode":…}</c>,
 /// members left out when not set.
 /// </summary>
@@ -16,6 +17,7 @@ internal static class FileStreamBody
     public static FileStreamContent Write(FileStreamRequest request, JavaScriptEncoder? encoder)
     {
         var stream = FileStreamMemory.Rent("file_stream");
+        var splices = new List<FileStreamContent.Splice>();
         try
         {
             using (var writer = new Utf8JsonWriter((System.Buffers.IBufferWriter<byte>)stream, new JsonWriterOptions { Encoder = encoder, SkipValidation = true }))
@@ -29,9 +31,9 @@ internal static class FileStreamBody
                         writer.WriteStartObject(name);
                         writer.WriteNumber("offset", chunk.Offset);
                         writer.WriteStartArray("content");
-                        // NOTE: the writer's bytes go first; the lines are copied after them, as they were escaped.
+                        // NOTE: the lines are not copied: the content sends them from where they were escaped, at this point of the body.
                         writer.Flush();
-                        chunk.Lines.CopyTo(stream, chunk.First, chunk.Count);
+                        splices.Add(new FileStreamContent.Splice(stream.Length, chunk.Lines, chunk.First, chunk.Count));
                         writer.WriteEndArray();
                         writer.WriteEndObject();
                     }
@@ -56,7 +58,7 @@ internal static class FileStreamBody
                 }
                 writer.WriteEndObject();
             }
-            return new FileStreamContent(stream);
+            return new FileStreamContent(stream, splices);
         }
         catch
         {

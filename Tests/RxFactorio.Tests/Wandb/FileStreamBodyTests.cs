@@ -52,6 +52,30 @@ public sealed class FileStreamBodyTests
     }
 
     [Test]
+    public async Task ARetriedRequest_SendsTheSameBytes_EvenAfterItsFirstBodyWasDisposedTwice()
+    {
+        // The request message and the connection's writer both dispose a body; the lines must stay for the retry.
+        var packer = new FileStreamPacker(1 << 20, 1 << 20, WandbRefit.BodyEncoder);
+        var history = new EscapedLines();
+        foreach (var line in Lines)
+        {
+            packer.TryAdd(history, System.Text.Encoding.UTF8.GetBytes(line));
+        }
+        var prepared = packer.Pack(history, Lines[0], [Lines[1]], 0, 0, (_, _, _) => { }).Single();
+        history.Release();
+
+        var first = FileStreamBody.Write(prepared.Body, WandbRefit.BodyEncoder);
+        var sent = await first.ReadAsStringAsync();
+        first.Dispose();
+        first.Dispose();
+        using var retry = FileStreamBody.Write(prepared.Body, WandbRefit.BodyEncoder);
+
+        Assert.That(await retry.ReadAsStringAsync(), Is.EqualTo(sent));
+        Assert.That(sent, Does.Contain(JsonSerializer.Serialize(Lines[3])));
+        prepared.Release();
+    }
+
+    [Test]
     public void AnyLine_IsEscapedAsTheSerializerEscapesIt()
     {
         // Long lines and lines that are mostly quotes or control characters grow the escape buffer.
