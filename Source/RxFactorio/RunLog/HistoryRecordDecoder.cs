@@ -15,8 +15,8 @@ namespace RxFactorio.RunLog;
 /// objects or value strings; key strings are cached. It reads only what the encoder writes (plain
 /// keys, numbers or the bare NaN/±Infinity tokens as values); anything else (another record type,
 /// nested keys, a non-numeric value, other fields) is left to the generated parser: <see cref="TryDecode(ReadOnlySpan{byte}, out long, out HistoryRow)"/>
-/// returns false and the caller parses the record as usual. On request it also writes the row's W&amp;B
-/// history line (as <see cref="Wandb.WandbJsonLines.HistoryLine"/> writes it) with the values' text copied
+/// returns false and the caller parses the record as usual. <see cref="TryDecodeLine"/> writes the row's W&amp;B
+/// history line instead (as <see cref="Wandb.WandbJsonLines.HistoryLine"/> writes it) with the values' text copied
 /// from their <c>value_json</c>, as the encoder wrote it, not parsed and formatted again. Not thread-safe.
 /// </summary>
 internal sealed class HistoryRecordDecoder
@@ -31,7 +31,9 @@ internal sealed class HistoryRecordDecoder
     private const uint ValueJsonTag = (16 << 3) | 2;
     private const uint StepNumTag = (1 << 3) | 0;
 
-    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _keyCache = new(StringComparer.Ordinal);
+    private List<string> _rowKeys = [];
+    private List<string> _previousRowKeys = [];
     private readonly ImmutableArray<KeyValuePair<string, double>>.Builder _values = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>();
     private readonly List<(Range Key, Range Json)> _valueText = [];
     private readonly ArrayBufferWriter<byte> _line = new(4096);
@@ -53,18 +55,42 @@ internal sealed class HistoryRecordDecoder
         return TryPeek(payload, out num, out var start, out var length) && TryDecodeHistory(payload.Slice(start, length), withLine: false, out row, out _);
     }
 
-    /// <summary>Like <see cref="TryDecode(ReadOnlySpan{byte}, out long, out HistoryRow)"/>, and writes the row's W&amp;B history line.</summary>
+    /// <summary>
+    /// Reads <paramref name="payload"/> like <see cref="TryDecode(ReadOnlySpan{byte}, out long, out HistoryRow)"/>, but
+    /// instead of the row's values writes its W&amp;B history line, and notes its keys in <see cref="Keys"/>: what the
+    /// shipper sends, without a row's values held in memory.
+    /// </summary>
     /// <param name="payload">A log record's bytes.</param>
     /// <param name="num">The record's <c>num</c>.</param>
-    /// <param name="row">The row.</param>
-    /// <param name="line">The row's history line as UTF-8: its values' text as the log holds it.</param>
+    /// <param name="fields">The row's step, tick, runtime and timestamp.</param>
+    /// <param name="line">The row's history line as UTF-8, its values' text as the log holds it; valid until the next call.</param>
     /// <returns>False when the record is anything else; then nothing is decoded.</returns>
-    public bool TryDecode(ReadOnlySpan<byte> payload, out long num, out HistoryRow row, out byte[] line)
+    public bool TryDecodeLine(ReadOnlySpan<byte> payload, out long num, out HistoryRowFields fields, out ReadOnlySpan<byte> line)
     {
-        row = null!;
-        line = [];
-        return TryPeek(payload, out num, out var start, out var length) && TryDecodeHistory(payload.Slice(start, length), withLine: true, out row, out line);
+        line = default;
+        fields = default;
+        if (!TryPeek(payload, out num, out var start, out var length) || !TryDecodeHistory(payload.Slice(start, length), withLine: true, out _, out fields))
+        {
+            return false;
+        }
+        line = _line.WrittenSpan;
+        return true;
     }
+
+    /// <summary>
+    /// The keys of the values of the row <see cref="TryDecodeLine"/> read last, in order (W&amp;B's own keys left out);
+    /// the same strings from row to row.
+    /// </summary>
+    public IReadOnlyList<string> Keys => _rowKeys;
+
+    /// <summary>
+    /// Whether <see cref="Keys"/> differ from the row read before it (always true for the first row after
+    /// <see cref="ForgetKeys"/>), so that a reader of many rows looks at their keys only when they change.
+    /// </summary>
+    public bool KeysChanged { get; private set; }
+
+    /// <summary>Makes the next row's <see cref="KeysChanged"/> true.</summary>
+    public void ForgetKeys() => _rowKeys.Clear();
 
     /// <summary>Whether <paramref name="payload"/> is a record of a <c>num</c> and a history only (its items not read yet).</summary>
     /// <param name="payload">A log record's bytes.</param>
@@ -101,20 +127,25 @@ internal sealed class HistoryRecordDecoder
         return historyStart >= 0;
     }
 
-    private bool TryDecodeHistory(ReadOnlySpan<byte> history, bool withLine, out HistoryRow row, out byte[] line)
+    /// <summary>Reads a history message: with <paramref name="withLine"/> its line and keys (no row), else its row.</summary>
+    private bool TryDecodeHistory(ReadOnlySpan<byte> history, bool withLine, out HistoryRow row, out HistoryRowFields fields)
     {
         row = null!;
-        line = [];
         _values.Clear();
         _valueText.Clear();
-        var fields = new HistoryRowFields(0);
+        if (withLine)
+        {
+            (_previousRowKeys, _rowKeys) = (_rowKeys, _previousRowKeys);
+            _rowKeys.Clear();
+        }
+        fields = new HistoryRowFields(0);
         long stepNum = 0;
         var record = history;
         while (!history.IsEmpty)
         {
             if (!TryVarint(ref history, out var tag) || !TryLength(ref history, out var length))
             {
-                return false;
+                return Declined();
             }
             var fieldStart = record.Length - history.Length;
             var field = history[..length];
@@ -123,39 +154,75 @@ internal sealed class HistoryRecordDecoder
             {
                 if (!TryStep(field, out stepNum))
                 {
-                    return false;
+                    return Declined();
                 }
                 continue;
             }
             if (tag != ItemTag || !TryItem(field, out var key, out var value, out var keyText, out var jsonText))
             {
-                return false;
+                return Declined();
             }
-            if (!fields.Take(key, value))
+            if (fields.Take(key, value))
+            {
+                continue;
+            }
+            if (withLine)
+            {
+                _valueText.Add((Shift(keyText, fieldStart), Shift(jsonText, fieldStart)));
+                _rowKeys.Add(key);
+            }
+            else
             {
                 _values.Add(new(key, value));
-                if (withLine)
-                {
-                    _valueText.Add((Shift(keyText, fieldStart), Shift(jsonText, fieldStart)));
-                }
             }
         }
         if (!fields.StepFromItem)
         {
             fields.Step = stepNum;
         }
-        row = new HistoryRow(fields.Step, fields.Tick, fields.Runtime, fields.Timestamp, _values.ToImmutable());
         if (withLine)
         {
-            line = Line(record, fields);
+            WriteLine(record, fields);
+            KeysChanged = !SameKeys(_rowKeys, _previousRowKeys);
+        }
+        else
+        {
+            row = new HistoryRow(fields.Step, fields.Tick, fields.Runtime, fields.Timestamp, _values.ToImmutable());
+        }
+        return true;
+
+        bool Declined()
+        {
+            if (withLine)
+            {
+                // NOTE: the row read before stays the one the next row's keys are compared with.
+                (_previousRowKeys, _rowKeys) = (_rowKeys, _previousRowKeys);
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Whether two rows have the same keys in the same order (the cached strings, compared by reference).</summary>
+    private static bool SameKeys(List<string> a, List<string> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!ReferenceEquals(a[i], b[i]))
+            {
+                return false;
+            }
         }
         return true;
     }
 
     private static Range Shift(Range range, int by) => new(range.Start.Value + by, range.End.Value + by);
 
-    /// <summary>The row's history line: W&amp;B's keys first, then each value's key and <c>value_json</c> text.</summary>
-    private byte[] Line(ReadOnlySpan<byte> record, in HistoryRowFields fields)
+    /// <summary>Writes the row's history line into the line buffer: W&amp;B's keys first, then each value's key and <c>value_json</c> text.</summary>
+    private void WriteLine(ReadOnlySpan<byte> record, in HistoryRowFields fields)
     {
         _line.ResetWrittenCount();
         _lineWriter.Reset(_line);
@@ -167,7 +234,6 @@ internal sealed class HistoryRecordDecoder
         }
         _lineWriter.WriteEndObject();
         _lineWriter.Flush();
-        return _line.WrittenSpan.ToArray();
     }
 
     private static bool TryStep(ReadOnlySpan<byte> field, out long step)
@@ -255,15 +321,15 @@ internal sealed class HistoryRecordDecoder
         var length = Encoding.UTF8.GetCharCount(utf8);
         var chars = length <= MaxStackKeyChars ? stackalloc char[length] : new char[length];
         Encoding.UTF8.GetChars(utf8, chars);
-        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        var lookup = _keyCache.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(chars, out var cached))
         {
             return cached;
         }
         var key = new string(chars);
-        if (_keys.Count < MaxCachedKeys)
+        if (_keyCache.Count < MaxCachedKeys)
         {
-            _keys[key] = key;
+            _keyCache[key] = key;
         }
         return key;
     }

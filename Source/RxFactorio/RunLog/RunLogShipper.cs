@@ -348,8 +348,9 @@ internal sealed partial class RunLogShipper
         {
             return false;
         }
-        var rows = ImmutableArray.CreateBuilder<HistoryRow>();
-        var historyLines = new List<ReadOnlyMemory<byte>>();
+        // NOTE: the rows' lines are escaped into pooled memory as they are read; their values are not kept.
+        using var history = new HistoryLineBatch(_connection.Options);
+        var mediaRows = new List<HistoryRow>();
         var lines = new List<string>();
         var errorLines = ImmutableHashSet.CreateBuilder<int>();
         ImmutableArray<KeyValuePair<string, double>>? summary = null;
@@ -358,15 +359,15 @@ internal sealed partial class RunLogShipper
         var lastNum = _ack.RecordNum;
         var lastEnd = _readOffset;
         var advanced = false;
+        _historyDecoder.ForgetKeys();
         using (var reader = LevelDbLogReader.OpenAt(LogFile, _readOffset))
         {
             foreach (var log in reader.ReadRecords())
             {
                 // NOTE: history records (nearly all of a log) are decoded from their bytes; anything else is parsed.
                 Record? record = null;
-                if (!_historyDecoder.TryDecode(log.Payload, out var num, out var decodedRow, out var decodedLine))
+                if (!_historyDecoder.TryDecodeLine(log.Payload, out var num, out var fields, out var line))
                 {
-                    decodedRow = null;
                     if ((record = RunLogReader.TryParse(log.Payload)) is null)
                     {
                         continue;
@@ -397,15 +398,26 @@ internal sealed partial class RunLogShipper
                 var full = false;
                 switch (kind)
                 {
-                    case Record.RecordTypeOneofCase.History when rows.Count >= _options.RowsPerRequest:
+                    case Record.RecordTypeOneofCase.History when history.Rows >= _options.RowsPerRequest:
                     case Record.RecordTypeOneofCase.OutputRaw or Record.RecordTypeOneofCase.Output when lines.Count >= 4 * _options.RowsPerRequest:
                         full = true;
                         break;
+                    case Record.RecordTypeOneofCase.History when record is null:
+                        // The line from the log's own bytes (not parsed and formatted again).
+                        history.Add(line, fields);
+                        if (_historyDecoder.KeysChanged)
+                        {
+                            history.AddKeys(_historyDecoder.Keys);
+                        }
+                        break;
                     case Record.RecordTypeOneofCase.History:
-                        var row = decodedRow ?? RunLogReader.ToRow(record!.History);
-                        rows.Add(row);
-                        // The line from the log's own bytes (not parsed and formatted again); a record the decoder leaves to the parser is written from its row.
-                        historyLines.Add(decodedRow is not null ? decodedLine : WandbJsonLines.HistoryLineUtf8(row));
+                        // A record the decoder leaves to the parser (e.g. with an image): its line is written from its row.
+                        var row = RunLogReader.ToRow(record.History);
+                        history.Add(row);
+                        if (!row.JsonValues.IsDefaultOrEmpty)
+                        {
+                            mediaRows.Add(row);
+                        }
                         break;
                     case Record.RecordTypeOneofCase.OutputRaw:
                         AddLines(lines, errorLines, record!.OutputRaw.Line, RunLogReader.IsStderr(record.OutputRaw));
@@ -443,15 +455,15 @@ internal sealed partial class RunLogShipper
             return false;
         }
 
-        var hasData = rows.Count > 0 || lines.Count > 0 || summary is not null;
+        var hasData = history.Rows > 0 || lines.Count > 0 || summary is not null;
         if ((hasData || exitCode is not null) && !_stoppedOnServer)
         {
-            Volatile.Write(ref _pendingRows, rows.Count);
-            var client = await StartedClientAsync(rows, uploadStartFiles: exitCode is null).ConfigureAwait(false);
+            Volatile.Write(ref _pendingRows, history.Rows);
+            var client = await StartedClientAsync(history.Keys, uploadStartFiles: exitCode is null).ConfigureAwait(false);
             if (hasData)
             {
-                var batch = new LogBatch { Run = _runInfo, Rows = rows.ToImmutable(), LogLines = [.. lines], ErrorLines = errorLines.ToImmutable(), Summary = summary ?? [], SummaryJson = summaryJson };
-                if (!await client.SendAsync(batch, historyLines, _stopping).ConfigureAwait(false))
+                var batch = new LogBatch { Run = _runInfo, LogLines = [.. lines], ErrorLines = errorLines.ToImmutable(), Summary = summary ?? [], SummaryJson = summaryJson };
+                if (!await client.SendAsync(batch, history, _stopping).ConfigureAwait(false))
                 {
                     if (client.State != WandbRunState.Stopped)
                     {
@@ -463,8 +475,8 @@ internal sealed partial class RunLogShipper
                 }
                 else
                 {
-                    Interlocked.Add(ref _rowsSent, rows.Count);
-                    if (Media.ScreenshotWriter.MediaFiles(batch.Rows) is { Count: > 0 } media)
+                    Interlocked.Add(ref _rowsSent, history.Rows);
+                    if (Media.ScreenshotWriter.MediaFiles(mediaRows) is { Count: > 0 } media)
                     {
                         // NOTE: the PNGs go up as run files once the rows that name them are sent (W&B resolves an image's path against the run's files).
                         client.AddUploaded(await _files.UploadAsync(_run.Folder, client.Entity!, client.Project!, media, _stopping).ConfigureAwait(false));
@@ -486,20 +498,20 @@ internal sealed partial class RunLogShipper
         }
         else if (hasData && _stoppedOnServer)
         {
-            RxFactorioMeter.RowsDropped.Add(rows.Count);
+            RxFactorioMeter.RowsDropped.Add(history.Rows);
         }
         _ack = _ack with
         {
             RunId = _runInfo.RunId,
             RecordNum = lastNum,
             LogOffset = lastEnd,
-            LastStep = rows.Count > 0 ? rows[^1].Step : _ack.LastStep,
+            LastStep = history.Last?.Step ?? _ack.LastStep,
             Finished = exitCode is not null || (!hasData && _ack.Finished),
             UpdatedAt = _connection.TimeProvider.GetUtcNow(),
         };
         _ack.Save(LogFile);
         _readOffset = lastEnd;
-        if (Interlocked.Add(ref _unread, -rows.Count) < 0)
+        if (Interlocked.Add(ref _unread, -history.Rows) < 0)
         {
             Interlocked.Exchange(ref _unread, 0);
         }
@@ -525,10 +537,10 @@ internal sealed partial class RunLogShipper
     }
 
     /// <summary>
-    /// The running client, or a new one started; the metric definitions cover <paramref name="firstRows"/> from the first upsert on.
+    /// The running client, or a new one started; the metric definitions cover <paramref name="firstKeys"/> (rows' keys) from the first upsert on.
     /// With <paramref name="uploadStartFiles"/>, a new run's metadata and config files go up once it exists.
     /// </summary>
-    private async Task<WandbRunClient> StartedClientAsync(IEnumerable<HistoryRow> firstRows, bool uploadStartFiles)
+    private async Task<WandbRunClient> StartedClientAsync(IEnumerable<string> firstKeys, bool uploadStartFiles)
     {
         if (_client is { State: WandbRunState.Running } running)
         {
@@ -540,10 +552,7 @@ internal sealed partial class RunLogShipper
         }
         var metrics = new RunMetricDefinitions();
         _definitions.ForEach(metrics.Define);
-        foreach (var row in firstRows)
-        {
-            metrics.Expand(row);
-        }
+        metrics.Expand(firstKeys);
         var client = _connection.CreateRunClient(_runInfo!, _telemetry, metrics);
         client.ContinueAt(_ack.HistoryLines, _ack.OutputLines);
         await client.StartAsync(resumed: _started, _stopping).ConfigureAwait(false);

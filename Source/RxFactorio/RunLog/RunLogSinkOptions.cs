@@ -37,7 +37,7 @@ public sealed record RunLogSinkOptions
     /// <summary>The time zone of folder timestamps; <c>null</c> = local time, as W&amp;B does.</summary>
     public TimeZoneInfo? TimeZone { get; init; }
 
-    /// <summary>The most history rows the shipper reads from a log into one request (and so holds in memory per run).</summary>
+    /// <summary>The most history rows the shipper reads from a log into one request (and so holds in memory per run, as their escaped history lines: no values).</summary>
     public int RowsPerRequest { get; init; } = 500;
 
     /// <summary>

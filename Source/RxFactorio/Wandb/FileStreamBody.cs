@@ -5,28 +5,19 @@ using Microsoft.IO;
 namespace RxFactorio.Wandb;
 
 /// <summary>
-/// Writes a <see cref="FileStreamRequest"/> as its JSON body, once, as UTF-8 into pooled memory
-/// (<see cref="RecyclableMemoryStream"/>: blocks below the large-object threshold, reused from request
-/// to request), with the lines copied as they were escaped when packed. The same bytes a JSON
+/// Writes a <see cref="FileStreamRequest"/> as its JSON body, once: the JSON around the lines as UTF-8 into
+/// pooled memory (<see cref="FileStreamMemory"/>), the lines sent from where they were escaped
+/// (<see cref="EscapedLines"/>), not copied. The same bytes a JSON
 /// serializer writes for <c>{"files":{name:{"offset":N,"content":[…]}},"uploaded":[…],"complete":…,"exitcode":…}</c>,
 /// members left out when not set.
 /// </summary>
 internal static class FileStreamBody
 {
-    private const int BlockBytes = 64 << 10;
-
-    private static readonly RecyclableMemoryStreamManager Streams = new(new RecyclableMemoryStreamManager.Options
-    {
-        BlockSize = BlockBytes,
-        // Bodies are written as blocks, never as one large buffer; what is pooled between requests stays bounded.
-        MaximumSmallPoolFreeBytes = 16L << 20,
-        MaximumLargePoolFreeBytes = 0,
-    });
-
     /// <summary>The body of <paramref name="request"/>, escaped with <paramref name="encoder"/> (the lines were escaped with the same one).</summary>
     public static FileStreamContent Write(FileStreamRequest request, JavaScriptEncoder? encoder)
     {
-        var stream = Streams.GetStream("file_stream");
+        var stream = FileStreamMemory.Rent("file_stream");
+        var splices = new List<FileStreamContent.Splice>();
         try
         {
             using (var writer = new Utf8JsonWriter((System.Buffers.IBufferWriter<byte>)stream, new JsonWriterOptions { Encoder = encoder, SkipValidation = true }))
@@ -40,10 +31,9 @@ internal static class FileStreamBody
                         writer.WriteStartObject(name);
                         writer.WriteNumber("offset", chunk.Offset);
                         writer.WriteStartArray("content");
-                        foreach (var line in chunk.Content)
-                        {
-                            writer.WriteRawValue(line.Quoted, skipInputValidation: true);
-                        }
+                        // NOTE: the lines are not copied: the content sends them from where they were escaped, at this point of the body.
+                        writer.Flush();
+                        splices.Add(new FileStreamContent.Splice(stream.Length, chunk.Lines, chunk.First, chunk.Count));
                         writer.WriteEndArray();
                         writer.WriteEndObject();
                     }
@@ -68,7 +58,7 @@ internal static class FileStreamBody
                 }
                 writer.WriteEndObject();
             }
-            return new FileStreamContent(stream);
+            return new FileStreamContent(stream, splices);
         }
         catch
         {

@@ -23,10 +23,15 @@ internal sealed record FileStreamRequest
 }
 
 /// <summary>
-/// Lines of one file: <c>offset</c> is the 0-based line index of the first element of <c>content</c>;
-/// each line already JSON-escaped, as the body carries it (escaped once, when the request was packed).
+/// Lines of one file: <c>offset</c> is the 0-based line index of the first element of <c>content</c>, which
+/// holds lines <paramref name="First"/> to <paramref name="First"/> + <paramref name="Count"/> - 1 of
+/// <paramref name="Lines"/>, already JSON-escaped as the body carries them (escaped once, when read or packed).
 /// </summary>
-internal sealed record FileStreamChunk(long Offset, IReadOnlyList<JsonStringLiteral> Content);
+/// <param name="Offset">The file's line index of the first line.</param>
+/// <param name="Lines">The escaped lines; the request holds a reference to them.</param>
+/// <param name="First">The first of <paramref name="Lines"/> in this chunk.</param>
+/// <param name="Count">How many lines.</param>
+internal sealed record FileStreamChunk(long Offset, EscapedLines Lines, int First, int Count);
 
 /// <summary>The server's reply; only <c>stopped</c> is used (true when the run was stopped in the UI).</summary>
 internal sealed record FileStreamResponse(

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 
@@ -11,11 +12,21 @@ internal sealed record PreparedRequest(FileStreamRequest Body, int HistoryLines,
 {
     /// <summary>When the newest row in it was completed (its <c>_timestamp</c>), for the delivery lag; <c>null</c> without rows.</summary>
     public DateTimeOffset? NewestRowCompleted { get; init; }
+
+    /// <summary>Gives back the request's references to its escaped lines: once it is sent, or dropped.</summary>
+    public void Release()
+    {
+        foreach (var (_, chunk) in Body.Files ?? [])
+        {
+            chunk.Lines.Release();
+        }
+    }
 }
 
 /// <summary>
-/// Splits a batch's lines into file_stream requests whose bodies stay below the request limit,
-/// dropping single lines over the line limit. Offsets are assigned as if every earlier request succeeds.
+/// Escapes lines once (<see cref="TryAdd"/>), dropping single lines over the line limit, and splits them into
+/// file_stream requests whose bodies stay below the request limit (<see cref="Pack"/>). Offsets are assigned
+/// as if every earlier request succeeds.
 /// </summary>
 internal sealed class FileStreamPacker
 {
@@ -30,6 +41,7 @@ internal sealed class FileStreamPacker
     private readonly int _maxRequestBytes;
     private readonly int _maxLineBytes;
     private readonly JavaScriptEncoder _encoder;
+    private readonly ArrayBufferWriter<byte> _scratch = new(4096);
 
     public FileStreamPacker(int maxRequestBytes, int maxLineBytes, JavaScriptEncoder encoder)
     {
@@ -51,107 +63,131 @@ internal sealed class FileStreamPacker
         EscapedTooLong,
     }
 
+    /// <summary>Escapes <paramref name="line"/> (UTF-8) into <paramref name="lines"/>, unless it is too long for a request.</summary>
+    /// <param name="lines">Where the escaped line goes.</param>
+    /// <param name="line">The line.</param>
+    /// <returns><c>null</c> when added; else why not (nothing is added).</returns>
+    public DropReason? TryAdd(EscapedLines lines, ReadOnlySpan<byte> line)
+    {
+        if (line.Length > _maxLineBytes)
+        {
+            return DropReason.LineTooLong;
+        }
+        _scratch.ResetWrittenCount();
+        var quoted = JsonStringLiteral.Write(_scratch, line, _encoder);
+        if (quoted + 1 + FileOverhead + RequestOverhead > _maxRequestBytes)
+        {
+            return DropReason.EscapedTooLong;
+        }
+        lines.Add(_scratch.WrittenSpan);
+        return null;
+    }
+
     /// <summary>
-    /// Packs the lines (history lines as UTF-8 JSON, e.g. straight from the run log); each is JSON-escaped
-    /// once here, for both its size and the body. <paramref name="dropped"/> is called for each dropped line
-    /// with its file, reason and length in bytes.
+    /// Packs the history lines (escaped already, e.g. as they were read from the run log), the summary
+    /// line and the log lines (escaped here) into requests. <paramref name="dropped"/> is called for each
+    /// dropped summary or log line with its file, reason and length in bytes. Each request holds a
+    /// reference to <paramref name="history"/> (see <see cref="PreparedRequest.Release"/>).
     /// </summary>
     public List<PreparedRequest> Pack(
-        IReadOnlyList<ReadOnlyMemory<byte>> historyLines,
+        EscapedLines history,
         string? summaryLine,
         IReadOnlyList<string> logLines,
         long historyOffset,
         long logOffset,
         Action<string, DropReason, int> dropped)
     {
-        var requests = new List<PreparedRequest>();
-        var history = new List<JsonStringLiteral>();
-        var log = new List<JsonStringLiteral>();
-        JsonStringLiteral? summary = null;
-        var size = RequestOverhead;
+        var log = new EscapedLines();
+        var summary = new EscapedLines();
+        try
+        {
+            foreach (var line in logLines)
+            {
+                Add(log, OutputFile, Encoding.UTF8.GetBytes(line));
+            }
+            if (summaryLine is not null)
+            {
+                Add(summary, SummaryFile, Encoding.UTF8.GetBytes(summaryLine));
+            }
+            return Split(history, summary, log, historyOffset, logOffset);
+        }
+        finally
+        {
+            log.Release();
+            summary.Release();
+        }
 
-        foreach (var line in historyLines)
+        void Add(EscapedLines lines, string file, byte[] line)
         {
-            if (Accept(HistoryFile, line.Span, out var encoded))
+            if (TryAdd(lines, line) is { } reason)
             {
-                Add(history, encoded);
+                dropped(file, reason, line.Length);
             }
         }
-        foreach (var line in logLines)
+    }
+
+    private List<PreparedRequest> Split(EscapedLines history, EscapedLines summary, EscapedLines log, long historyOffset, long logOffset)
+    {
+        var requests = new List<PreparedRequest>();
+        var size = RequestOverhead;
+        int historyFirst = 0, historyCount = 0, logFirst = 0, logCount = 0;
+        var withSummary = false;
+        for (var i = 0; i < history.Count; i++)
         {
-            if (Accept(OutputFile, Encoding.UTF8.GetBytes(line), out var encoded))
-            {
-                Add(log, encoded);
-            }
+            Take(history.Cost(i), historyCount == 0);
+            historyCount++;
         }
-        if (summaryLine is not null && Accept(SummaryFile, Encoding.UTF8.GetBytes(summaryLine), out var summaryEncoded))
+        for (var i = 0; i < log.Count; i++)
         {
-            if (size + Cost(summaryEncoded) + FileOverhead > _maxRequestBytes)
-            {
-                Flush();
-            }
-            summary = summaryEncoded;
+            Take(log.Cost(i), logCount == 0);
+            logCount++;
+        }
+        if (summary.Count > 0)
+        {
+            Take(summary.Cost(0), true);
+            withSummary = true;
         }
         Flush();
         return requests;
 
-        bool Accept(string file, ReadOnlySpan<byte> line, out JsonStringLiteral encoded)
+        void Take(long cost, bool firstOfFile)
         {
-            encoded = default;
-            if (line.Length > _maxLineBytes)
-            {
-                dropped(file, DropReason.LineTooLong, line.Length);
-                return false;
-            }
-            encoded = JsonStringLiteral.Encode(line, _encoder);
-            if (Cost(encoded) + FileOverhead + RequestOverhead > _maxRequestBytes)
-            {
-                dropped(file, DropReason.EscapedTooLong, line.Length);
-                return false;
-            }
-            return true;
-        }
-
-        void Add(List<JsonStringLiteral> list, JsonStringLiteral line)
-        {
-            var cost = Cost(line);
-            if (size + cost + (list.Count == 0 ? FileOverhead : 0) > _maxRequestBytes)
+            var added = cost + (firstOfFile ? FileOverhead : 0);
+            if (size + added > _maxRequestBytes)
             {
                 Flush();
+                added = cost + FileOverhead;
             }
-            size += cost + (list.Count == 0 ? FileOverhead : 0);
-            list.Add(line);
+            size += (int)added;
         }
 
         void Flush()
         {
-            if (history.Count == 0 && log.Count == 0 && summary is null)
+            if (historyCount == 0 && logCount == 0 && !withSummary)
             {
                 return;
             }
             var files = new List<KeyValuePair<string, FileStreamChunk>>(3);
-            if (history.Count > 0)
+            if (historyCount > 0)
             {
-                files.Add(new(HistoryFile, new FileStreamChunk(historyOffset, history.ToArray())));
+                files.Add(new(HistoryFile, new FileStreamChunk(historyOffset, history.Retain(), historyFirst, historyCount)));
             }
-            if (summary is { } line)
+            if (withSummary)
             {
-                files.Add(new(SummaryFile, new FileStreamChunk(0, [line])));
+                files.Add(new(SummaryFile, new FileStreamChunk(0, summary.Retain(), 0, 1)));
             }
-            if (log.Count > 0)
+            if (logCount > 0)
             {
-                files.Add(new(OutputFile, new FileStreamChunk(logOffset, log.ToArray())));
+                files.Add(new(OutputFile, new FileStreamChunk(logOffset, log.Retain(), logFirst, logCount)));
             }
-            requests.Add(new PreparedRequest(new FileStreamRequest { Files = files }, history.Count, log.Count));
-            historyOffset += history.Count;
-            logOffset += log.Count;
-            history.Clear();
-            log.Clear();
-            summary = null;
+            requests.Add(new PreparedRequest(new FileStreamRequest { Files = files }, historyCount, logCount));
+            historyOffset += historyCount;
+            logOffset += logCount;
+            historyFirst += historyCount;
+            logFirst += logCount;
+            historyCount = logCount = 0;
+            withSummary = false;
             size = RequestOverhead;
         }
     }
-
-    /// <summary>A line's bytes in the body: escaped, in quotes, and a comma.</summary>
-    private static int Cost(JsonStringLiteral line) => line.Quoted.Length + 1;
 }

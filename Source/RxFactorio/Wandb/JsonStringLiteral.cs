@@ -4,59 +4,49 @@ using System.Text.Encodings.Web;
 namespace RxFactorio.Wandb;
 
 /// <summary>
-/// A JSON string value as a body carries it: UTF-8, escaped and in quotes, in one array. What
-/// <see cref="System.Text.Json.JsonEncodedText"/> gives, without the UTF-16 copy of the text it also keeps
-/// (twice a line's size again, per history line sent).
+/// Writes a JSON string value as a body carries it: UTF-8, escaped and in quotes, straight into a buffer.
+/// What <see cref="System.Text.Json.JsonEncodedText"/> gives, without an array per value and without the
+/// UTF-16 copy of the text it also keeps (twice a line's size again, per history line sent).
 /// </summary>
-internal readonly struct JsonStringLiteral
+internal static class JsonStringLiteral
 {
-    private readonly byte[] _quoted;
-
-    private JsonStringLiteral(byte[] quoted) => _quoted = quoted;
-
-    /// <summary>The value with its quotes, ready to be written as raw JSON.</summary>
-    public ReadOnlySpan<byte> Quoted => _quoted;
-
-    /// <summary>Escapes <paramref name="utf8"/> (valid UTF-8) with <paramref name="encoder"/> and puts it in quotes.</summary>
-    public static JsonStringLiteral Encode(ReadOnlySpan<byte> utf8, JavaScriptEncoder encoder)
+    /// <summary>Escapes <paramref name="utf8"/> (valid UTF-8) with <paramref name="encoder"/>, in quotes, into <paramref name="destination"/>.</summary>
+    /// <returns>The bytes written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="utf8"/> is not valid UTF-8.</exception>
+    public static int Write(IBufferWriter<byte> destination, ReadOnlySpan<byte> utf8, JavaScriptEncoder encoder)
     {
+        destination.Write("\""u8);
+        var written = 2;
         var first = encoder.FindFirstCharacterToEncodeUtf8(utf8);
         if (first < 0)
         {
-            var plain = new byte[utf8.Length + 2];
-            plain[0] = (byte)'"';
-            utf8.CopyTo(plain.AsSpan(1));
-            plain[^1] = (byte)'"';
-            return new JsonStringLiteral(plain);
+            destination.Write(utf8);
+            destination.Write("\""u8);
+            return written + utf8.Length;
         }
-        // NOTE: a few escapes are the rule (quotes around keys); the buffer grows if there are more.
-        var capacity = utf8.Length + Math.Max(64, utf8.Length / 4) + 2;
+        destination.Write(utf8[..first]);
+        written += first;
+        var rest = utf8[first..];
+        // NOTE: a few escapes are the rule (quotes around keys); the span asked for grows if there are more.
+        var hint = rest.Length + Math.Max(64, rest.Length / 4);
         while (true)
         {
-            var rented = ArrayPool<byte>.Shared.Rent(capacity);
-            try
+            var span = destination.GetSpan(hint);
+            var status = encoder.EncodeUtf8(rest, span, out var consumed, out var encoded);
+            destination.Advance(encoded);
+            written += encoded;
+            rest = rest[consumed..];
+            if (status == OperationStatus.Done)
             {
-                rented[0] = (byte)'"';
-                utf8[..first].CopyTo(rented.AsSpan(1));
-                var status = encoder.EncodeUtf8(utf8[first..], rented.AsSpan(1 + first, rented.Length - 2 - first), out _, out var written);
-                if (status == OperationStatus.Done)
-                {
-                    var length = 1 + first + written;
-                    var quoted = new byte[length + 1];
-                    rented.AsSpan(0, length).CopyTo(quoted);
-                    quoted[^1] = (byte)'"';
-                    return new JsonStringLiteral(quoted);
-                }
-                if (status != OperationStatus.DestinationTooSmall)
-                {
-                    throw new ArgumentException($"Not valid UTF-8 ({status}).", nameof(utf8));
-                }
-                capacity = rented.Length * 2;
+                break;
             }
-            finally
+            if (status != OperationStatus.DestinationTooSmall)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                throw new ArgumentException($"Not valid UTF-8 ({status}).", nameof(utf8));
             }
+            hint = Math.Max(span.Length * 2, 16);
         }
+        destination.Write("\""u8);
+        return written;
     }
 }

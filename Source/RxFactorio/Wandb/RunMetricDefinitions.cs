@@ -63,12 +63,21 @@ internal sealed class RunMetricDefinitions
     public bool Expand(HistoryRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (_globs.Count == 0 || row.Values.IsDefault)
+        return !row.Values.IsDefault && Expand(row.Values.Select(value => value.Key));
+    }
+
+    /// <summary>Like <see cref="Expand(HistoryRow)"/>, for the keys of rows' values.</summary>
+    /// <param name="keys">The keys.</param>
+    /// <returns>True when a key got a definition it did not have.</returns>
+    public bool Expand(IEnumerable<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (_globs.Count == 0)
         {
             return false;
         }
         var added = false;
-        foreach (var (key, _) in row.Values)
+        foreach (var key in keys)
         {
             if (!_seen.Add(key) || key.StartsWith('_') || _defined.ContainsKey(key))
             {

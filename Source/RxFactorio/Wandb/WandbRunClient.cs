@@ -163,44 +163,44 @@ internal sealed class WandbRunClient
     /// <exception cref="WandbRequestException">A request failed for good; the run is now <see cref="WandbRunState.Failed"/>.</exception>
     public Task<bool> SendAsync(LogBatch batch, CancellationToken cancellationToken = default) => SendAsync(batch, null, cancellationToken);
 
-    /// <summary>Like <see cref="SendAsync(LogBatch, CancellationToken)"/>, with the rows' history lines already written (e.g. from the run log's bytes).</summary>
-    /// <param name="batch">The batch.</param>
-    /// <param name="historyLines">The history line of each row of <paramref name="batch"/>, as UTF-8 (<see cref="WandbJsonLines.HistoryLine"/>); <c>null</c> writes them from the rows.</param>
+    /// <summary>Like <see cref="SendAsync(LogBatch, CancellationToken)"/>, with the rows' history lines already escaped (e.g. from the run log's bytes) instead of <see cref="LogBatch.Rows"/>.</summary>
+    /// <param name="batch">The batch; its <see cref="LogBatch.Rows"/> are sent only when <paramref name="history"/> is <c>null</c>.</param>
+    /// <param name="history">The rows' history lines; <c>null</c> writes them from the batch's rows. The caller disposes it.</param>
     /// <param name="cancellationToken">Cancels sending; requests not yet sent stay queued and are sent first next time.</param>
     /// <returns>True when sent; false when the run is stopped or failed (the batch is counted as skipped).</returns>
-    public async Task<bool> SendAsync(LogBatch batch, IReadOnlyList<ReadOnlyMemory<byte>>? historyLines, CancellationToken cancellationToken = default)
+    public async Task<bool> SendAsync(LogBatch batch, HistoryLineBatch? history, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var rowCount = batch.Rows.IsDefault ? 0 : batch.Rows.Length;
-        if (historyLines is not null && historyLines.Count != rowCount)
-        {
-            throw new ArgumentException($"{historyLines.Count} history lines for {rowCount} rows.", nameof(historyLines));
-        }
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        HistoryLineBatch? fromRows = null;
         try
         {
-            if (!CanSend(batch.Rows.IsDefault ? 0 : batch.Rows.Length))
+            if (history is null)
+            {
+                history = fromRows = new HistoryLineBatch(_options);
+                foreach (var row in batch.Rows.IsDefault ? [] : batch.Rows)
+                {
+                    history.Add(row);
+                }
+            }
+            if (!CanSend(history.Rows))
             {
                 return false;
             }
-            var rows = batch.Rows.IsDefault ? [] : batch.Rows;
-            var history = historyLines ?? [.. rows.Select(row => (ReadOnlyMemory<byte>)WandbJsonLines.HistoryLineUtf8(row))];
-            foreach (var row in rows)
+            _configStale |= Telemetry is not null && Metrics.Expand(history.Keys);
+            _lastRow = history.Last ?? _lastRow;
+            foreach (var (reason, bytes) in history.Dropped)
             {
-                _configStale |= Telemetry is not null && Metrics.Expand(row);
-            }
-            if (rows.Length > 0)
-            {
-                _lastRow = rows[^1];
+                Dropped(FileStreamPacker.HistoryFile, reason, bytes);
             }
             var summary = batch.Summary.IsDefaultOrEmpty ? null : WandbJsonLines.SummaryLine(batch.Summary, batch.SummaryJson.IsDefault ? [] : batch.SummaryJson, _lastRow);
             var now = _connection.TimeProvider.GetUtcNow();
             var log = batch.LogLines.IsDefault ? [] : batch.LogLines.Select((l, i) => WandbJsonLines.LogLine(now, l, batch.ErrorLines.Contains(i))).ToList();
-            var requests = _packer.Pack(history, summary, log, _nextHistoryOffset, _nextLogOffset, Dropped);
+            var requests = _packer.Pack(history.Lines, summary, log, _nextHistoryOffset, _nextLogOffset, Dropped);
             var lastWithRows = requests.FindLastIndex(r => r.HistoryLines > 0);
             if (lastWithRows >= 0)
             {
-                requests[lastWithRows] = requests[lastWithRows] with { NewestRowCompleted = rows[^1].Timestamp };
+                requests[lastWithRows] = requests[lastWithRows] with { NewestRowCompleted = history.Last!.Timestamp };
             }
             if (requests.Count > 0)
             {
@@ -219,6 +219,7 @@ internal sealed class WandbRunClient
         finally
         {
             _gate.Release();
+            fromRows?.Dispose();
         }
     }
 
@@ -401,7 +402,7 @@ internal sealed class WandbRunClient
                 throw;
             }
             Touch();
-            _pending.Dequeue();
+            _pending.Dequeue().Release();
             Interlocked.Add(ref _historyOffset, request.HistoryLines);
             Interlocked.Add(ref _logOffset, request.LogLines);
             RxFactorioMeter.RowsDelivered.Add(request.HistoryLines);
@@ -423,7 +424,10 @@ internal sealed class WandbRunClient
     {
         _state = state;
         var rows = _pending.Sum(r => (long)r.HistoryLines);
-        _pending.Clear();
+        while (_pending.TryDequeue(out var request))
+        {
+            request.Release();
+        }
         RxFactorioMeter.RowsDropped.Add(rows);
     }
 

@@ -54,9 +54,11 @@ public sealed class HistoryRecordDecoderTests
             var bytes = new HistoryRecordEncoder().Encode(num, row).ToArray();
             var parsed = RunLogReader.ToRow(Record.Parser.ParseFrom(bytes).History);
 
-            Assert.That(new HistoryRecordDecoder().TryDecode(bytes, out _, out var decoded, out var line), Is.True);
+            var decoder = new HistoryRecordDecoder();
+            Assert.That(decoder.TryDecodeLine(bytes, out var decodedNum, out var fields, out var line), Is.True);
             Assert.That(System.Text.Encoding.UTF8.GetString(line), Is.EqualTo(RxFactorio.Wandb.WandbJsonLines.HistoryLine(parsed)));
-            Assert.That(Describe(decoded), Is.EqualTo(Describe(parsed)));
+            Assert.That((decodedNum, fields.Step, fields.Tick, fields.Runtime, fields.Timestamp), Is.EqualTo((num, parsed.Step, parsed.Tick, parsed.Runtime, parsed.Timestamp)));
+            Assert.That(decoder.Keys, Is.EqualTo(parsed.Values.Select(v => v.Key)), "the keys of the row's values, in order");
         }, iterations: 300);
 
     [Test]
@@ -66,11 +68,38 @@ public sealed class HistoryRecordDecoderTests
         var wide = new HistoryRow(1, 0, 1, DateTimeOffset.UnixEpoch, [new("production/iron-plate", 1.5), new("consumption/coal", 2)]);
         var narrow = new HistoryRow(2, 0, 2, DateTimeOffset.UnixEpoch, [new("tick", 120)]);
 
-        decoder.TryDecode(new HistoryRecordEncoder().Encode(1, wide).ToArray(), out _, out _, out var first);
-        decoder.TryDecode(new HistoryRecordEncoder().Encode(2, narrow).ToArray(), out _, out _, out var second);
+        decoder.TryDecodeLine(new HistoryRecordEncoder().Encode(1, wide).ToArray(), out _, out _, out var firstLine);
+        var first = System.Text.Encoding.UTF8.GetString(firstLine);
+        decoder.TryDecodeLine(new HistoryRecordEncoder().Encode(2, narrow).ToArray(), out _, out _, out var secondLine);
 
-        Assert.That(System.Text.Encoding.UTF8.GetString(first), Is.EqualTo(RxFactorio.Wandb.WandbJsonLines.HistoryLine(wide)));
-        Assert.That(System.Text.Encoding.UTF8.GetString(second), Is.EqualTo("""{"_step":2,"_runtime":2,"_timestamp":0,"tick":120}"""));
+        Assert.That(first, Is.EqualTo(RxFactorio.Wandb.WandbJsonLines.HistoryLine(wide)));
+        Assert.That(System.Text.Encoding.UTF8.GetString(secondLine), Is.EqualTo("""{"_step":2,"_runtime":2,"_timestamp":0,"tick":120}"""));
+    }
+
+    [Test]
+    public void KeysChanged_SaysWhenARowsKeysDifferFromTheRowBefore()
+    {
+        var decoder = new HistoryRecordDecoder();
+        var encoder = new HistoryRecordEncoder();
+        bool Changed(long step, params string[] keys)
+        {
+            var row = new HistoryRow(step, 0, step, DateTimeOffset.UnixEpoch, [.. keys.Select(k => new KeyValuePair<string, double>(k, step))]);
+            Assert.That(decoder.TryDecodeLine(encoder.Encode(step, row).ToArray(), out _, out _, out _), Is.True);
+            Assert.That(decoder.Keys, Is.EqualTo(keys));
+            return decoder.KeysChanged;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Changed(1, "production/iron-plate", "tick"), Is.True, "the first row");
+            Assert.That(Changed(2, "production/iron-plate", "tick"), Is.False, "the same keys");
+            Assert.That(Changed(3, "production/iron-plate", "production/copper-plate", "tick"), Is.True, "a new item");
+            Assert.That(Changed(4, "production/copper-plate", "production/iron-plate", "tick"), Is.True, "another order");
+            Assert.That(decoder.TryDecodeLine([0x08, 0x80], out _, out _, out _), Is.False, "a record the decoder declines");
+            Assert.That(Changed(5, "production/copper-plate", "production/iron-plate", "tick"), Is.False, "compared with the last row it read");
+            decoder.ForgetKeys();
+            Assert.That(Changed(6, "production/copper-plate", "production/iron-plate", "tick"), Is.True, "after ForgetKeys");
+        });
     }
 
     [Test]

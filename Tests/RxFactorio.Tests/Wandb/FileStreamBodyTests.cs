@@ -22,8 +22,14 @@ public sealed class FileStreamBodyTests
     public async Task TheBody_IsWhatASerializerWritesForTheSameRequest()
     {
         var packer = new FileStreamPacker(1 << 20, 1 << 20, WandbRefit.BodyEncoder);
-        var request = packer.Pack([.. Lines.Select(l => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(l))], Lines[0], [Lines[1]], 7, 3, (_, _, _) => Assert.Fail("nothing is dropped")).Single().Body
-            with { Uploaded = ["config.yaml", "wandb-metadata.json"], Complete = true, ExitCode = 1 };
+        var history = new EscapedLines();
+        foreach (var line in Lines)
+        {
+            Assert.That(packer.TryAdd(history, System.Text.Encoding.UTF8.GetBytes(line)), Is.Null, "nothing is dropped");
+        }
+        var prepared = packer.Pack(history, Lines[0], [Lines[1]], 7, 3, (_, _, _) => Assert.Fail("nothing is dropped")).Single();
+        history.Release();
+        var request = prepared.Body with { Uploaded = ["config.yaml", "wandb-metadata.json"], Complete = true, ExitCode = 1 };
         var expected = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["files"] = new Dictionary<string, object>
@@ -40,8 +46,33 @@ public sealed class FileStreamBodyTests
         using var content = FileStreamBody.Write(request, WandbRefit.BodyEncoder);
 
         Assert.That(await content.ReadAsStringAsync(), Is.EqualTo(expected));
+        prepared.Release();
         Assert.That(content.Headers.ContentLength, Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(expected)));
         Assert.That(content.Headers.ContentType?.ToString(), Is.EqualTo("application/json; charset=utf-8"));
+    }
+
+    [Test]
+    public async Task ARetriedRequest_SendsTheSameBytes_EvenAfterItsFirstBodyWasDisposedTwice()
+    {
+        // The request message and the connection's writer both dispose a body; the lines must stay for the retry.
+        var packer = new FileStreamPacker(1 << 20, 1 << 20, WandbRefit.BodyEncoder);
+        var history = new EscapedLines();
+        foreach (var line in Lines)
+        {
+            packer.TryAdd(history, System.Text.Encoding.UTF8.GetBytes(line));
+        }
+        var prepared = packer.Pack(history, Lines[0], [Lines[1]], 0, 0, (_, _, _) => { }).Single();
+        history.Release();
+
+        var first = FileStreamBody.Write(prepared.Body, WandbRefit.BodyEncoder);
+        var sent = await first.ReadAsStringAsync();
+        first.Dispose();
+        first.Dispose();
+        using var retry = FileStreamBody.Write(prepared.Body, WandbRefit.BodyEncoder);
+
+        Assert.That(await retry.ReadAsStringAsync(), Is.EqualTo(sent));
+        Assert.That(sent, Does.Contain(JsonSerializer.Serialize(Lines[3])));
+        prepared.Release();
     }
 
     [Test]
@@ -52,9 +83,11 @@ public sealed class FileStreamBodyTests
         var line = piece.Array[0, 200].Select(string.Concat);
         line.Sample(text =>
         {
-            var literal = JsonStringLiteral.Encode(System.Text.Encoding.UTF8.GetBytes(text), WandbRefit.BodyEncoder);
+            var literal = new System.Buffers.ArrayBufferWriter<byte>(1);
+            var written = JsonStringLiteral.Write(literal, System.Text.Encoding.UTF8.GetBytes(text), WandbRefit.BodyEncoder);
 
-            Assert.That(System.Text.Encoding.UTF8.GetString(literal.Quoted), Is.EqualTo(JsonSerializer.Serialize(text, new JsonSerializerOptions { Encoder = WandbRefit.RefitOptions.Encoder })));
+            Assert.That(written, Is.EqualTo(literal.WrittenCount));
+            Assert.That(System.Text.Encoding.UTF8.GetString(literal.WrittenSpan), Is.EqualTo(JsonSerializer.Serialize(text, new JsonSerializerOptions { Encoder = WandbRefit.RefitOptions.Encoder })));
         }, iter: 300);
     }
 
