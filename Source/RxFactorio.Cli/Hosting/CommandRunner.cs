@@ -36,7 +36,12 @@ internal static class CommandRunner
         SourceLabelUse labelAs = SourceLabelUse.Tag)
     {
         // NOTE: first, so the JIT compiles the run log's code on the core the settings and the host leave idle.
-        RxFactorio.RunLog.RunLogWarmUp.Start();
+        // Only for replay, whose first run starts at once: a live run waits for its game, and its start-up
+        // (time to ready, memory at ready) should not pay for code it may not need for hours.
+        if (command == "replay")
+        {
+            RxFactorio.RunLog.RunLogWarmUp.Start();
+        }
         CliSettings settings;
         try
         {
