@@ -101,13 +101,18 @@ internal sealed partial class ScreenshotWriter(RunLogSinkOptions options)
             Report(DiagnosticReason.ScreenshotNotPng, source, row, $"screenshot '{shown}' is not a PNG file (no PNG signature and IHDR chunk)");
             return plain;
         }
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var sha256 = Sha256Hex(bytes);
         var name = string.Create(CultureInfo.InvariantCulture, $"{Key}_{row.Step}_{sha256[..20]}.png");
         Store(folder, name, bytes);
         _lastImageTick[folder.RunId] = row.Tick;
         var json = Wandb.WandbJsonLines.ImageFile($"{MediaDirectory}/{name}", sha256, bytes.Length, size.Width, size.Height);
         return plain with { JsonValues = [.. plain.JsonValues.IsDefault ? [] : plain.JsonValues, new(Key, json)] };
     }
+
+    /// <summary>The image's SHA-256 in lower-case hex, as W&amp;B's image JSON carries it.</summary>
+    // NOTE: not inlined into Attach: the crypto library is then loaded only once a screenshot is really logged, not by every run that names one (a replay whose screenshots are not on disk loads none).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private static string Missing(string shown, ScriptOutputFolder scriptOutput) =>
         $"screenshot '{shown}' does not exist in script-output {Printable.Of(scriptOutput.Path, 200)}";
