@@ -30,7 +30,7 @@ internal sealed class HistoryLineBatch : IDisposable
     /// <summary>Rows added, with those whose line was dropped.</summary>
     public int Rows { get; private set; }
 
-    /// <summary>The last row's step, tick and times (no values); <c>null</c> without rows.</summary>
+    /// <summary>The last row's step, tick and times (no values), as a new row each time; <c>null</c> without rows.</summary>
     public HistoryRow? Last => Rows == 0 ? null : new HistoryRow(_last.Step, _last.Tick, _last.Runtime, _last.Timestamp, []);
 
     /// <summary>The keys of the rows' values given with <see cref="AddKeys"/> or <see cref="Add(HistoryRow)"/>.</summary>

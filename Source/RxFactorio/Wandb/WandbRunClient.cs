@@ -188,7 +188,8 @@ internal sealed class WandbRunClient
                 return false;
             }
             _configStale |= Telemetry is not null && Metrics.Expand(history.Keys);
-            _lastRow = history.Last ?? _lastRow;
+            var last = history.Last;
+            _lastRow = last ?? _lastRow;
             foreach (var (reason, bytes) in history.Dropped)
             {
                 Dropped(FileStreamPacker.HistoryFile, reason, bytes);
@@ -200,7 +201,7 @@ internal sealed class WandbRunClient
             var lastWithRows = requests.FindLastIndex(r => r.HistoryLines > 0);
             if (lastWithRows >= 0)
             {
-                requests[lastWithRows] = requests[lastWithRows] with { NewestRowCompleted = history.Last!.Timestamp };
+                requests[lastWithRows] = requests[lastWithRows] with { NewestRowCompleted = last!.Timestamp };
             }
             if (requests.Count > 0)
             {
