@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
 namespace RxFactorio.Wandb;
@@ -21,7 +20,7 @@ internal sealed class RateBudgetStrategy(RateBudget budget) : ResilienceStrategy
         RateBudget.Turn turn;
         try
         {
-            turn = await budget.TakeTurnAsync(LaneOf(context.GetRequestMessage()), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            turn = await budget.TakeTurnAsync(LaneOf(ResiliencePipelineHandler.RequestOf(context)), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (Exception e) when (e is RetryWaitCutException or OperationCanceledException)
         {

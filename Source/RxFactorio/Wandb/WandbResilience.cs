@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -24,13 +23,13 @@ namespace RxFactorio.Wandb;
 internal static class WandbResilience
 {
     // NOTE: budget is the process's rate budget every attempt passes (W&B requests), or null (uploads to cloud storage).
-    public static ResilienceHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, RateBudget? budget, Func<double>? jitter = null)
+    public static ResiliencePipelineHandler CreateHandler(WandbOptions options, TimeProvider time, ILogger logger, SecretRedactor redactor, RetryWaitCutoff cutoff, RateBudget? budget, Func<double>? jitter = null)
     {
         jitter ??= Random.Shared.NextDouble;
         var graphQl = Build(options, time, logger, redactor, cutoff, budget, jitter, WandbRequestKind.GraphQl);
         var upsert = Build(options, time, logger, redactor, cutoff, budget, jitter, WandbRequestKind.UpsertBucket);
         var fileStream = Build(options, time, logger, redactor, cutoff, budget, jitter, WandbRequestKind.FileStream);
-        return new ResilienceHandler(request => WandbRequestKind.Of(request) switch
+        return new ResiliencePipelineHandler(request => WandbRequestKind.Of(request) switch
         {
             WandbRequestKind.FileStream => fileStream,
             WandbRequestKind.UpsertBucket => upsert,
@@ -68,7 +67,7 @@ internal static class WandbResilience
                         ? (ra > options.MaxRetryAfter ? options.MaxRetryAfter : ra)
                         : WandbRetryPolicy.Backoff(args.AttemptNumber, options.RetryBaseDelay, options.RetryMaxDelay, jitter());
                     // NOTE: the context's request, not the response's: a transport failure has no response.
-                    var request = args.Context.GetRequestMessage() ?? args.Outcome.Result?.RequestMessage;
+                    var request = ResiliencePipelineHandler.RequestOf(args.Context) ?? args.Outcome.Result?.RequestMessage;
                     logger.LogWarning(
                         "W&B {Operation} request ({Method} {Path}) failed ({Failure}); retry {Attempt} in {Delay}.",
                         WandbRequestKind.OperationOf(request, kind),
