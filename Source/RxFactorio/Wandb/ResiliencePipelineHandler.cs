@@ -9,8 +9,9 @@ namespace RxFactorio.Wandb;
 /// </summary>
 /// <remarks>
 /// Polly.Core's own pipeline in a plain handler, instead of Microsoft.Extensions.Http.Resilience's
-/// <c>ResilienceHandler</c>: that one also attaches telemetry request metadata, which loads five more
-/// assemblies (Telemetry, Http.Diagnostics, ObjectPool) into every online process for nothing we use.
+/// <c>ResilienceHandler</c>: that one also attaches telemetry request metadata we never read, which loaded
+/// five assemblies (Http.Resilience, Telemetry, Telemetry.Abstractions, Http.Diagnostics, ObjectPool) into
+/// every online process, and its package brought twelve more into the build output.
 /// </remarks>
 internal sealed class ResiliencePipelineHandler(Func<HttpRequestMessage, ResiliencePipeline<HttpResponseMessage>> pipelineOf) : DelegatingHandler
 {
